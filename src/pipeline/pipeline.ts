@@ -1,0 +1,265 @@
+import type { Combiner, Total } from "../core/combiner.ts";
+import { contentHash, stableStringify } from "../core/hash.ts";
+import { invalidInput, notApplicable } from "../core/outcome.ts";
+import { projectSample, type RewardRegistry } from "../core/reward-type.ts";
+import { sampleProblem } from "../core/sample.ts";
+import type { Outcome, Reward, Sample, Status } from "../core/types.ts";
+import type { CompiledSpec, RewardNode } from "../spec/compile.ts";
+import { gateFails } from "../spec/policy.ts";
+import { isCacheable, OutcomeCache } from "./cache.ts";
+import { Limiter } from "./limiter.ts";
+import { runMainCall } from "./run-main.ts";
+import { WorkerPool } from "./worker-pool.ts";
+
+/** A sample's total and every component, as every output format reports it. */
+export type ScoredSample = Total & {
+  id: string;
+  components: Record<string, Outcome>;
+};
+
+export type PipelineOptions = {
+  /** Reward types for rewards that run on the main thread. */
+  registry: RewardRegistry;
+  /** URL of a module exporting `registry`, imported by worker threads for worker-run rewards. */
+  registryModule: string;
+  combiner: Combiner;
+  /** Worker threads for CPU-bound rewards (default: cores, at most 8). */
+  workers?: number;
+  /** At most this many main-thread reward calls at once (default 64). */
+  concurrency?: number;
+  /** Heap limit per worker thread in MB (default 1024). */
+  maxHeapMb?: number;
+};
+
+export type RewardStats = Record<Status, number> & { cacheHits: number; calls: number; ms: number };
+
+/**
+ * Runs a compiled spec over batches: each reward node gets the samples it must score after the
+ * cache and in-batch deduplication, in calls sized by its granularity, on a worker thread or on
+ * this thread, under its deadline; then the combiner turns components into totals.
+ */
+export class Pipeline {
+  readonly stats: Record<string, RewardStats> = {};
+  private readonly cache: OutcomeCache;
+  private readonly main = new Map<string, Reward>();
+  private readonly limiter: Limiter;
+  private pool?: WorkerPool;
+  /** Rewards a short-circuit gate needs: computed before the rest. */
+  private readonly firstStage: RewardNode[];
+  private readonly secondStage: RewardNode[];
+  private readonly paramKeys = new Map<string, string>();
+
+  private constructor(
+    readonly spec: CompiledSpec,
+    private readonly options: PipelineOptions,
+  ) {
+    this.cache = new OutcomeCache(spec.cacheSize);
+    this.limiter = new Limiter(options.concurrency ?? 64);
+    const gated = new Set(spec.gates.filter((g) => g.skip_rest).map((g) => g.reward));
+    this.firstStage = spec.rewards.filter((r) => gated.has(r.name));
+    this.secondStage = spec.rewards.filter((r) => !gated.has(r.name));
+    for (const r of spec.rewards) {
+      this.stats[r.name] = { ok: 0, not_applicable: 0, invalid_input: 0, timeout: 0, error: 0, cacheHits: 0, calls: 0, ms: 0 };
+      this.paramKeys.set(r.name, `${r.name}\u0000${r.type}\u0000${stableStringify(r.params)}`);
+    }
+  }
+
+  static async create(spec: CompiledSpec, options: PipelineOptions): Promise<Pipeline> {
+    const p = new Pipeline(spec, options);
+    for (const node of spec.rewards.filter((r) => r.runs === "main")) {
+      const type = options.registry.get(node.type);
+      if (!type) throw new Error(`reward type "${node.type}" is not registered`);
+      p.main.set(node.name, await type.create(node.params as never, { name: node.name, baseDir: spec.baseDir }));
+    }
+    const workerNodes = spec.rewards.filter((r) => r.runs === "worker");
+    if (workerNodes.length > 0) {
+      p.pool = new WorkerPool(
+        { registryModule: options.registryModule, rewards: workerNodes, baseDir: spec.baseDir },
+        { size: options.workers, maxHeapMb: options.maxHeapMb },
+      );
+    }
+    return p;
+  }
+
+  /** Resolves when every worker has built its rewards; rejects with the reason otherwise. */
+  async ready(): Promise<void> {
+    await this.pool?.ready();
+  }
+
+  get cacheStats(): { hits: number; misses: number; size: number } {
+    return { hits: this.cache.hits, misses: this.cache.misses, size: this.cache.size };
+  }
+
+  get workerStats(): { timeouts: number; crashes: number; restarts: number } {
+    return this.pool?.stats ?? { timeouts: 0, crashes: 0, restarts: 0 };
+  }
+
+  /** Scores a batch; the result has the same length and order. Samples of one group should be in one batch. */
+  async score(samples: readonly Sample[]): Promise<ScoredSample[]> {
+    const n = samples.length;
+    const components: Record<string, Outcome>[] = Array.from({ length: n }, () => ({}));
+    const valid: number[] = [];
+    const invalid = new Map<number, string>();
+    for (let i = 0; i < n; i++) {
+      const problem = sampleProblem(samples[i]);
+      if (problem === undefined) valid.push(i);
+      else invalid.set(i, problem);
+    }
+    const norm = samples.map((s, i) => (invalid.has(i) ? s : s.prompt === undefined ? { ...s, prompt: "" } : s));
+    const groups = groupIndex(norm, valid);
+
+    await Promise.all(this.firstStage.map((node) => this.runNode(node, norm, valid, components, groups)));
+    let rest = valid;
+    if (this.firstStage.length > 0) {
+      const gates = this.spec.gates.filter((g) => g.skip_rest);
+      const policy = new Map(this.spec.rewards.map((r) => [r.name, r.onError]));
+      rest = [];
+      for (const i of valid) {
+        const failed = gates.find((g) => gateFails(g, components[i]![g.reward]!, policy.get(g.reward)!));
+        if (!failed) {
+          rest.push(i);
+          continue;
+        }
+        const o = notApplicable(`not computed: gate ${failed.reward} < ${failed.below}`);
+        for (const node of this.secondStage) components[i]![node.name] = o;
+      }
+    }
+    await Promise.all(this.secondStage.map((node) => this.runNode(node, norm, rest, components, groups)));
+
+    const totals = this.options.combiner.combine(norm, components);
+    const out: ScoredSample[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const problem = invalid.get(i);
+      const id = typeof samples[i]?.id === "string" ? samples[i]!.id : String(i);
+      if (problem !== undefined) {
+        const o = invalidInput(problem);
+        const comps: Record<string, Outcome> = {};
+        for (const r of this.spec.rewards) comps[r.name] = o;
+        out[i] = { id, score: null, status: "invalid_input", reason: problem, components: comps };
+        continue;
+      }
+      out[i] = { id, ...totals[i]!, components: components[i]! };
+    }
+    return out;
+  }
+
+  private async runNode(
+    node: RewardNode,
+    samples: readonly Sample[],
+    indices: readonly number[],
+    components: Record<string, Outcome>[],
+    groups: Map<string, number[]>,
+  ): Promise<void> {
+    const stats = this.stats[node.name]!;
+    const started = performance.now();
+    const perSample = node.granularity === "sample";
+    const useCache = node.cache && perSample && this.spec.cacheSize > 0;
+    // Deduplicate: identical inputs in the batch are computed once (GRPO groups repeat samples).
+    const todo: number[] = [];
+    const followers = new Map<number, number[]>();
+    const keys = new Map<number, string>();
+    if (useCache) {
+      const firstByKey = new Map<string, number>();
+      const prefix = this.paramKeys.get(node.name)!;
+      for (const i of indices) {
+        const key = contentHash(prefix + cacheText(samples[i]!, node));
+        const hit = this.cache.get(key);
+        if (hit) {
+          stats.cacheHits++;
+          components[i]![node.name] = hit;
+          continue;
+        }
+        const first = firstByKey.get(key);
+        if (first !== undefined) {
+          stats.cacheHits++;
+          const f = followers.get(first);
+          if (f) f.push(i);
+          else followers.set(first, [i]);
+          continue;
+        }
+        firstByKey.set(key, i);
+        keys.set(i, key);
+        todo.push(i);
+      }
+    } else {
+      todo.push(...indices);
+    }
+    if (todo.length === 0) return;
+
+    const projected = (i: number) => projectSample(samples[i]!, node.uses);
+    let calls: number[][];
+    if (node.granularity === "sample") calls = todo.map((i) => [i]);
+    else if (node.granularity === "batch") calls = [todo];
+    else {
+      const inTodo = new Set(todo);
+      const seen = new Set<string>();
+      calls = [];
+      for (const i of todo) {
+        const g = samples[i]!.group;
+        if (g === undefined) calls.push([i]);
+        else if (!seen.has(g)) {
+          seen.add(g);
+          calls.push(groups.get(g)!.filter((j) => inTodo.has(j)));
+        }
+      }
+    }
+
+    const callSamples = calls.map((c) => c.map(projected));
+    let results: Outcome[][];
+    if (node.runs === "worker") {
+      results = await this.pool!.run(node.name, callSamples, node.deadlineMs);
+    } else {
+      const reward = this.main.get(node.name)!;
+      const group = (s: Sample) => (s.group === undefined ? [s] : (groups.get(s.group) ?? []).map((j) => samples[j]!));
+      results = await Promise.all(
+        callSamples.map((c) =>
+          this.limiter.run(() => runMainCall(reward, c, { name: node.name, deadlineMs: node.deadlineMs, retries: node.retries, group })),
+        ),
+      );
+    }
+    stats.calls += calls.length;
+    for (let c = 0; c < calls.length; c++) {
+      const idxs = calls[c]!;
+      const outs = results[c]!;
+      for (let k = 0; k < idxs.length; k++) {
+        const i = idxs[k]!;
+        const o = outs[k]!;
+        components[i]![node.name] = o;
+        stats[o.status]++;
+        const f = followers.get(i);
+        if (f) for (const j of f) components[j]![node.name] = o;
+        const key = keys.get(i);
+        if (key !== undefined && isCacheable(o)) this.cache.set(key, o);
+      }
+    }
+    stats.ms += performance.now() - started;
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.close();
+    await Promise.all([...this.main.values()].map((r) => r.close?.()));
+  }
+}
+
+/** Group id -> indices of valid samples in input order. */
+function groupIndex(samples: readonly Sample[], valid: readonly number[]): Map<string, number[]> {
+  const m = new Map<string, number[]>();
+  for (const i of valid) {
+    const g = samples[i]!.group;
+    if (g === undefined) continue;
+    const list = m.get(g);
+    if (list) list.push(i);
+    else m.set(g, [i]);
+  }
+  return m;
+}
+
+/** The text of the fields a reward reads, for its cache key. */
+function cacheText(s: Sample, node: RewardNode): string {
+  let t = "";
+  for (const f of node.uses) {
+    const v = s[f];
+    t += "\u0001" + (typeof v === "string" ? v : v === undefined ? "\u0002" : stableStringify(v));
+  }
+  return t;
+}

@@ -1,0 +1,4 @@
+import type { RewardType } from "../../core/reward-type.ts";
+
+/** The vision reward family's types (see the README's reward table). */
+export const rewardTypes: RewardType[] = [];

@@ -1,0 +1,208 @@
+import { dirname, resolve } from "node:path";
+import type { z } from "zod";
+import { ValidationError, type Issue } from "../core/errors.ts";
+import { sha256, stableStringify } from "../core/hash.ts";
+import type { Granularity, RewardRegistry, RunsOn, SampleField } from "../core/reward-type.ts";
+import { compileFormula, FormulaError } from "./formula.ts";
+import { parseSpecText, type SpecSource } from "./load.ts";
+import { COMMON_REWARD_KEYS, CommonRewardKeys, REWARD_NAME, SpecShape, type ErrorPolicy, type Gate, type InputFields } from "./schema.ts";
+
+/** One configured reward of a spec, as plain data (it is sent to worker threads as is). */
+export type RewardNode = {
+  name: string;
+  type: string;
+  /** The reward type's params after validation and defaults. */
+  params: Record<string, unknown>;
+  weight: number;
+  onError: ErrorPolicy;
+  deadlineMs: number;
+  cache: boolean;
+  retries: number;
+  runs: RunsOn;
+  granularity: Granularity;
+  uses: readonly SampleField[];
+  description: string;
+};
+
+/** A validated spec: plain, serializable data. */
+export type CompiledSpec = {
+  name?: string;
+  description?: string;
+  /** sha256 of the canonical JSON of everything that affects scores. */
+  hash: string;
+  /** The spec file's text as given (stored with each run). */
+  text: string;
+  origin: string;
+  /** Directory relative paths in params resolve against. */
+  baseDir: string;
+  input: InputFields;
+  rewards: RewardNode[];
+  formula?: string;
+  normalizeWeights: boolean;
+  gates: Gate[];
+  cacheSize: number;
+};
+
+export type CompileOptions = {
+  registry: RewardRegistry;
+  /** Overrides the directory relative paths resolve against (default: the spec file's directory, or cwd). */
+  baseDir?: string;
+};
+
+/**
+ * Validates a spec against the schema and the registry's reward types, collecting every problem
+ * (not only the first) with its path and, for files, its line and column.
+ */
+export function compileSpec(source: SpecSource | string | object, options: CompileOptions): CompiledSpec {
+  const src: SpecSource =
+    typeof source === "string"
+      ? parseSpecText(source)
+      : isSpecSource(source)
+        ? source
+        : { value: source, text: JSON.stringify(source, null, 2), origin: "<inline>", locate: () => undefined };
+  const issues: Issue[] = [];
+  const add = (path: PropertyKey[], message: string) => {
+    const pos = src.locate(path);
+    issues.push({ path: path.map(String).join("."), message, line: pos?.line, column: pos?.column });
+  };
+
+  if (src.value === null || typeof src.value !== "object" || Array.isArray(src.value)) {
+    add([], "a spec must be a mapping with a `rewards` section");
+    throw new ValidationError(issues, src.origin);
+  }
+  const parsed = SpecShape.safeParse(src.value);
+  if (!parsed.success) {
+    for (const i of parsed.error.issues) addZodIssue(add, [], i);
+    throw new ValidationError(issues, src.origin);
+  }
+  const spec = parsed.data;
+  const baseDir = options.baseDir ?? (src.origin.startsWith("<") ? process.cwd() : dirname(resolve(src.origin)));
+
+  const names = Object.keys(spec.rewards);
+  if (names.length === 0) add(["rewards"], "at least one reward is required");
+  const rewards: RewardNode[] = [];
+  for (const name of names) {
+    const raw = spec.rewards[name]!;
+    const at: PropertyKey[] = ["rewards", name];
+    if (!REWARD_NAME.test(name)) {
+      add(at, `reward names must be identifiers (letters, digits, _; not starting with a digit) because formulas refer to them`);
+      continue;
+    }
+    const common: Record<string, unknown> = {};
+    const params: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(raw)) (COMMON_REWARD_KEYS.has(k) ? common : params)[k] = v;
+    if (common.type === undefined) {
+      add(at, `missing \`type\` (known: ${options.registry.names().join(", ")})`);
+      continue;
+    }
+    const c = CommonRewardKeys.safeParse(common);
+    if (!c.success) {
+      for (const i of c.error.issues) addZodIssue(add, at, i);
+      continue;
+    }
+    const type = options.registry.get(c.data.type);
+    if (!type) {
+      add([...at, "type"], `unknown reward type "${c.data.type}" (known: ${options.registry.names().join(", ")})`);
+      continue;
+    }
+    const p = type.params.safeParse(params);
+    if (!p.success) {
+      for (const i of p.error.issues) addZodIssue(add, at, i);
+      continue;
+    }
+    const validParams = p.data as Record<string, unknown>;
+    rewards.push({
+      name,
+      type: type.type,
+      params: validParams,
+      weight: c.data.weight ?? 1,
+      onError: c.data.on_error ?? spec.defaults.on_error,
+      deadlineMs: c.data.deadline_ms ?? spec.defaults.deadline_ms,
+      cache: (c.data.cache ?? spec.defaults.cache) && type.deterministic !== false,
+      retries: c.data.retries ?? spec.defaults.retries,
+      runs: typeof type.runs === "function" ? type.runs(validParams) : type.runs,
+      granularity: (typeof type.granularity === "function" ? type.granularity(validParams) : type.granularity) ?? "sample",
+      uses: type.uses,
+      description: c.data.description ?? type.describe?.(validParams) ?? type.summary,
+    });
+  }
+
+  const known = new Set(names);
+  if (spec.combine.formula !== undefined) {
+    try {
+      compileFormula(spec.combine.formula, known);
+    } catch (err) {
+      if (!(err instanceof FormulaError)) throw err;
+      add(["combine", "formula"], err.message);
+    }
+    const weighted = names.filter((n) => spec.rewards[n]?.weight !== undefined);
+    if (weighted.length > 0) {
+      add(["rewards", weighted[0]!, "weight"], "`weight` has no effect when `combine.formula` is set: put the weights in the formula");
+    }
+  }
+  spec.gates.forEach((g, i) => {
+    if (!known.has(g.reward)) add(["gates", i, "reward"], `unknown reward "${g.reward}" (known: ${names.join(", ")})`);
+  });
+  if (issues.length > 0) throw new ValidationError(issues, src.origin);
+
+  const canonical = {
+    rewards: rewards.map((r) => ({ ...r, description: undefined })),
+    formula: spec.combine.formula,
+    normalizeWeights: spec.combine.normalize_weights,
+    gates: spec.gates,
+  };
+  return {
+    name: spec.name,
+    description: spec.description,
+    hash: sha256(stableStringify(canonical)),
+    text: src.text,
+    origin: src.origin,
+    baseDir,
+    input: spec.input ?? {},
+    rewards,
+    formula: spec.combine.formula,
+    normalizeWeights: spec.combine.normalize_weights,
+    gates: spec.gates,
+    cacheSize: spec.cache_size,
+  };
+}
+
+function isSpecSource(x: object): x is SpecSource {
+  return "locate" in x && "value" in x && "origin" in x;
+}
+
+/** Turns a zod issue into ours, expanding "unrecognized keys" into one issue per key. */
+function addZodIssue(add: (path: PropertyKey[], msg: string) => void, prefix: PropertyKey[], issue: z.core.$ZodIssue): void {
+  const path = [...prefix, ...issue.path];
+  if (issue.code === "unrecognized_keys") {
+    for (const k of issue.keys) add([...path, k], `unknown key "${k}"`);
+    return;
+  }
+  if (issue.code === "invalid_union" && issue.errors.length > 0) {
+    add(path, issue.message);
+    return;
+  }
+  add(path, issue.message);
+}
+
+/** Human summary of what a compiled spec computes (used by `rewardsmith validate`). */
+export function describeSpec(spec: CompiledSpec): string {
+  const lines: string[] = [];
+  lines.push(`spec ${spec.name ?? spec.origin}  hash ${spec.hash.slice(0, 16)}`);
+  lines.push(`rewards (${spec.rewards.length}):`);
+  for (const r of spec.rewards) {
+    const weight = spec.formula === undefined ? `  weight ${r.weight}` : "";
+    lines.push(`  ${r.name}: ${r.type} — ${r.description}`);
+    lines.push(`      on_error ${r.onError}  deadline ${r.deadlineMs} ms  cache ${r.cache ? "on" : "off"}  runs on ${r.runs}${weight}`);
+  }
+  if (spec.formula !== undefined) lines.push(`total = ${spec.formula}`);
+  else {
+    const terms = spec.rewards.map((r) => (r.weight === 1 ? r.name : `${r.weight} * ${r.name}`)).join(" + ");
+    lines.push(`total = ${spec.normalizeWeights ? `(${terms}) / (sum of weights of present components)` : terms}`);
+  }
+  for (const g of spec.gates) {
+    lines.push(`gate: if ${g.reward} < ${g.below} then total = ${g.total}${g.skip_rest ? " and the other rewards are not computed" : ""}`);
+  }
+  lines.push(`non-ok outcomes: skip = left out of the total, zero = counted as 0, fail = total fails`);
+  return lines.join("\n");
+}

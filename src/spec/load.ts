@@ -1,0 +1,69 @@
+import { readFile } from "node:fs/promises";
+import { LineCounter, parseDocument, isMap, isScalar, type Document, type Node as YamlNode } from "yaml";
+import { ValidationError, type Issue } from "../core/errors.ts";
+
+/** A parsed spec document that can say where (line, column) any path of it is. */
+export type SpecSource = {
+  value: unknown;
+  text: string;
+  /** File name or "<inline>", used in messages. */
+  origin: string;
+  locate(path: readonly PropertyKey[]): { line: number; column: number } | undefined;
+};
+
+/** Parses YAML or JSON (JSON is YAML 1.2) text keeping positions for error messages. */
+export function parseSpecText(text: string, origin = "<inline>"): SpecSource {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const issues: Issue[] = doc.errors.map((e) => {
+      const pos = e.linePos?.[0];
+      return { path: "", message: `not valid YAML/JSON: ${e.message.split("\n")[0]}`, line: pos?.line, column: pos?.col };
+    });
+    throw new ValidationError(issues, origin);
+  }
+  const value = doc.toJS({ maxAliasCount: 100 });
+  const locate = (path: readonly PropertyKey[]) => {
+    const node = findNode(doc, path);
+    if (!node?.range) return undefined;
+    const p = lineCounter.linePos(node.range[0]);
+    return { line: p.line, column: p.col };
+  };
+  return { value, text, origin, locate };
+}
+
+/** The node at `path`, or — for a key that does not exist as a value path — the key node itself. */
+function findNode(doc: Document, path: readonly PropertyKey[]): YamlNode | undefined {
+  let node: unknown = doc.contents;
+  let found: YamlNode | undefined = doc.contents ?? undefined;
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(key));
+      if (!pair) return found;
+      found = (pair.value as YamlNode | null) ?? (pair.key as YamlNode);
+      node = pair.value;
+      if (!node) return pair.key as YamlNode;
+    } else if (node && typeof node === "object" && "items" in node && Array.isArray((node as { items: unknown[] }).items)) {
+      const item = (node as { items: unknown[] }).items[Number(key)];
+      if (!item) return found;
+      found = item as YamlNode;
+      node = item;
+    } else {
+      return found;
+    }
+  }
+  return found;
+}
+
+/** Reads a spec file; a missing or unreadable file is a ValidationError naming it. */
+export async function loadSpecFile(path: string): Promise<SpecSource> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory, expected a spec file" : String(err);
+    throw new ValidationError([{ path: "", message: `cannot read spec: ${why}` }], path);
+  }
+  return parseSpecText(text, path);
+}
