@@ -41,6 +41,8 @@ export interface RewardType<P = any> {
   readonly granularity?: Granularity | ((params: P) => Granularity);
   /** Sample fields the reward reads: they form the cache key and are all a worker receives. */
   readonly uses: readonly SampleField[];
+  /** This type's deadline per call when the spec sets none (default 10 s). */
+  readonly defaultDeadlineMs?: number;
   /** Whether identical inputs give identical outcomes (default true): enables the cache. */
   readonly deterministic?: boolean;
   create(params: P, env: CreateEnv): Reward | Promise<Reward>;

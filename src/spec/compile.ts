@@ -5,7 +5,7 @@ import { sha256, stableStringify } from "../core/hash.ts";
 import type { Granularity, RewardRegistry, RunsOn, SampleField } from "../core/reward-type.ts";
 import { compileFormula, FormulaError } from "./formula.ts";
 import { parseSpecText, type SpecSource } from "./load.ts";
-import { COMMON_REWARD_KEYS, CommonRewardKeys, REWARD_NAME, SpecShape, type ErrorPolicy, type Gate, type InputFields } from "./schema.ts";
+import { COMMON_REWARD_KEYS, CommonRewardKeys, DEFAULT_DEADLINE_MS, REWARD_NAME, SpecShape, type ErrorPolicy, type Gate, type InputFields } from "./schema.ts";
 
 /** One configured reward of a spec, as plain data (it is sent to worker threads as is). */
 export type RewardNode = {
@@ -117,7 +117,7 @@ export function compileSpec(source: SpecSource | string | object, options: Compi
       params: validParams,
       weight: c.data.weight ?? 1,
       onError: c.data.on_error ?? spec.defaults.on_error,
-      deadlineMs: c.data.deadline_ms ?? spec.defaults.deadline_ms,
+      deadlineMs: c.data.deadline_ms ?? spec.defaults.deadline_ms ?? type.defaultDeadlineMs ?? DEFAULT_DEADLINE_MS,
       cache: (c.data.cache ?? spec.defaults.cache) && type.deterministic !== false,
       retries: c.data.retries ?? spec.defaults.retries,
       runs: typeof type.runs === "function" ? type.runs(validParams) : type.runs,

@@ -66,11 +66,15 @@ export const Combine = z
 export const Defaults = z
   .strictObject({
     on_error: ErrorPolicy.default("skip"),
-    deadline_ms: z.number().int().positive().max(3_600_000).default(10_000),
+    /** Unset: each reward type's own default (math 2 s), else 10 s. */
+    deadline_ms: z.number().int().positive().max(3_600_000).optional(),
     cache: z.boolean().default(true),
     retries: z.number().int().min(0).max(10).default(2),
   })
-  .default({ on_error: "skip", deadline_ms: 10_000, cache: true, retries: 2 });
+  .default({ on_error: "skip", cache: true, retries: 2 });
+
+/** The deadline of a reward call when neither the reward, the spec's defaults nor the reward type set one. */
+export const DEFAULT_DEADLINE_MS = 10_000;
 
 export const SpecShape = z.strictObject({
   version: z.literal(1, { error: "expected 1 (the only spec version so far)" }).default(1),
