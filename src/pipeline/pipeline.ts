@@ -90,6 +90,11 @@ export class Pipeline {
     return { hits: this.cache.hits, misses: this.cache.misses, size: this.cache.size };
   }
 
+  /** Worker threads in use (0 when the spec has no worker-run reward). */
+  get workerCount(): number {
+    return this.pool?.size ?? 0;
+  }
+
   get workerStats(): { timeouts: number; crashes: number; restarts: number } {
     return this.pool?.stats ?? { timeouts: 0, crashes: 0, restarts: 0 };
   }
@@ -138,7 +143,13 @@ export class Pipeline {
         out[i] = { id, score: null, status: "invalid_input", reason: problem, components: comps };
         continue;
       }
-      out[i] = { id, ...totals[i]!, components: components[i]! };
+      // Components in spec order, whatever order they finished in.
+      const comps: Record<string, Outcome> = {};
+      for (const r of this.spec.rewards) {
+        const o = components[i]![r.name];
+        if (o) comps[r.name] = o;
+      }
+      out[i] = { id, ...totals[i]!, components: comps };
     }
     return out;
   }

@@ -1,0 +1,60 @@
+import { sampleProblem, typeOf } from "../core/sample.ts";
+import type { Sample } from "../core/types.ts";
+
+/** Where each Sample field is found in an input row (dotted paths). */
+export type FieldMap = {
+  id: string;
+  prompt: string;
+  completion: string;
+  reference: string;
+  group: string;
+  meta?: string;
+};
+
+export const DEFAULT_FIELDS: FieldMap = { id: "id", prompt: "prompt", completion: "completion", reference: "reference", group: "group" };
+
+/** The value at a dotted path (`reward_model.ground_truth`); a key containing dots is tried whole first. */
+export function getPath(row: unknown, path: string): unknown {
+  if (row === null || typeof row !== "object") return undefined;
+  const r = row as Record<string, unknown>;
+  if (path in r) return r[path];
+  let cur: unknown = row;
+  for (const key of path.split(".")) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = Array.isArray(cur) && /^\d+$/.test(key) ? cur[Number(key)] : (cur as Record<string, unknown>)[key];
+  }
+  return cur;
+}
+
+/**
+ * Builds a Sample from one input row. A row that cannot be one gets a reason naming the field
+ * and the path it was read from, e.g. `completion (field "response"): missing`.
+ */
+export function rowToSample(row: unknown, fields: FieldMap, fallbackId: string): { sample: Sample } | { id: string; problem: string } {
+  if (row === null || typeof row !== "object" || Array.isArray(row)) {
+    return { id: fallbackId, problem: `row: expected a JSON object, got ${typeOf(row)}` };
+  }
+  const rawId = getPath(row, fields.id);
+  const id = typeof rawId === "string" ? rawId : typeof rawId === "number" || typeof rawId === "bigint" ? String(rawId) : fallbackId;
+  const sample: Record<string, unknown> = {
+    id,
+    prompt: getPath(row, fields.prompt) ?? "",
+    completion: getPath(row, fields.completion),
+  };
+  const reference = getPath(row, fields.reference);
+  if (reference !== undefined) sample.reference = reference;
+  const group = getPath(row, fields.group);
+  if (group !== undefined && group !== null) sample.group = typeof group === "string" ? group : JSON.stringify(group);
+  if (fields.meta) {
+    const meta = getPath(row, fields.meta);
+    if (meta !== undefined) sample.meta = meta;
+  }
+  const problem = sampleProblem(sample);
+  if (problem !== undefined) {
+    const field = problem.slice(0, problem.indexOf(":"));
+    const path = (fields as Record<string, string | undefined>)[field];
+    const where = path !== undefined && path !== field ? `${field} (field "${path}")` : field;
+    return { id, problem: `${where}${problem.slice(problem.indexOf(":"))}` };
+  }
+  return { sample: sample as Sample };
+}
