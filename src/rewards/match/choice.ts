@@ -25,8 +25,9 @@ export function makeChoiceExtractor(letters: string): (text: string) => ChoiceFo
   const boxed = new RegExp(String.raw`\\boxed\s*\{\s*(?:\\text(?:bf)?\{)?\s*\(?(${cls})\)?\s*\}?\s*\}`, "g");
   // A lower-case letter after a phrase counts only when nothing word-like follows ("the answer is a prime" is not (a)).
   const phrase = new RegExp(
-    String.raw`(?:answer|option|choice)(?:\s+is|\s*[:=\-–])?\s*(?:option\s+|choice\s+)?[*_]*\s*(?:\(\s*(${cls})\s*\)|\[\s*(${cls})\s*\]|(${upper})(?![\w])|(${cls})(?=\s*(?:$|[.),:;!\n*])))`,
-    "gi",
+    String.raw`(?:[Aa]nswer|ANSWER|[Oo]ption|OPTION|[Cc]hoice|CHOICE)(?:\s+(?:is|IS)|\s*[:=\-–])?\s*(?:[Oo]ption\s+|[Cc]hoice\s+)?[*_]*\s*(?:\(\s*(${cls})\s*\)|\[\s*(${cls})\s*\]|(${upper})(?![\w])|(${cls})(?=\s*(?:$|[.),:;!\n*])))`,
+    // No "i" flag: it would let the upper-case-only branch take the article "a".
+    "g",
   );
   const lead = new RegExp(String.raw`^\s*[*_]*\(?(${upper})[).:][*_]*(?:\s|$)`);
   const paren = new RegExp(String.raw`\((${upper})\)`, "g");
