@@ -108,12 +108,35 @@ export function textVector(text: string, cfg: KernelConfig): SparseVec {
   return unit(ngramVector(tokenize(text, cfg.tokenize, cfg.lowercase), cfg.n));
 }
 
-/** The sample's vector, or a reason naming the field when it has none. */
-export function sampleVector(s: Sample, cfg: KernelConfig): SparseVec | string {
+/**
+ * The sample's vector, or a reason naming the field when it has none. N-gram vectors are always
+ * unit length; an embedding is scaled to unit length unless `raw` (Fréchet distances need raw).
+ */
+export function sampleVector(s: Sample, cfg: KernelConfig, raw = false): SparseVec | string {
   if (cfg.kernel === "ngram") return textVector(completionText(s), cfg);
   const e = s.meta?.[cfg.embedding_field];
   if (!isVector(e)) return `meta.${cfg.embedding_field}: expected an array of finite numbers (the embedding kernel)`;
-  return unit(denseToSparse(e));
+  return raw ? denseToSparse(e) : unit(denseToSparse(e));
+}
+
+/** Indices of `batch` by group: one list per group id, each ungrouped sample alone. */
+export function partitionGroups(batch: readonly Sample[]): number[][] {
+  const byId = new Map<string, number[]>();
+  const out: number[][] = [];
+  batch.forEach((s, i) => {
+    if (s.group === undefined) {
+      out.push([i]);
+      return;
+    }
+    let l = byId.get(s.group);
+    if (!l) {
+      l = [];
+      byId.set(s.group, l);
+      out.push(l);
+    }
+    l.push(i);
+  });
+  return out;
 }
 
 export function isVector(x: unknown): x is number[] {
