@@ -58,12 +58,18 @@ function evaluate(src: string): number | undefined {
     return number();
   };
   const power = (): number | undefined => {
-    const b = atom();
+    let b = atom();
     if (b === undefined) return undefined;
     if (peek() === "^" || s.startsWith("**", i)) {
       i += peek() === "^" ? 1 : 2;
       const e = power();
       return e === undefined ? undefined : b ** e;
+    }
+    // Implicit multiplication by a parenthesis: 3(2) = 6.
+    while (peek() === "(") {
+      const r = atom();
+      if (r === undefined) return undefined;
+      b *= r;
     }
     return b;
   };
@@ -91,7 +97,9 @@ function evaluate(src: string): number | undefined {
   return v !== undefined && i === s.length && Number.isFinite(v) ? v : undefined;
 }
 
-const CHAIN = /[\d.(][\d.()+\-*/^\s]*(?:=[\s\d.()+\-*/^]*[\d.)])+/g;
+const CHAIN = /-?[\d.(][\d.()+\-*/^\s]*(?:=[\s\d.()+\-*/^]*[\d.)])+/g;
+/** LaTeX commands that may follow a number without joining the expression. */
+const HARMLESS_COMMAND = /^\s*\\(?:text|mbox|mathrm|quad|qquad|textrm|[,;!: ])/;
 const OPERATOR = /[+\-*/^]/;
 
 /** Half a unit in the last written decimal of a bare literal: "0.33" tolerates 0.005. */
@@ -115,10 +123,14 @@ export function checkStep(text: string): StepVerdict {
     const end = start + raw.length;
     // The chain must stand alone: not glued to a variable, a LaTeX command or an operator outside it.
     const before = t.slice(0, start);
-    const glued = /[\p{L}\p{N}\\_^}]$/u.test(before);
+    const glued = /[\p{L}\p{N}\\_^})]$/u.test(before);
     const opBefore = /[+\-*/^]\s*$/.test(before) && !/<<\s*$/.test(before);
-    const after = t[end];
-    if (glued || opBefore || (after !== undefined && /[\p{L}\p{N}\\_^({]/u.test(after))) continue;
+    // A leading minus is a sign only after nothing, a separator or a word (not a lone variable: "x -3").
+    const badSign = raw.startsWith("-") && !/(?:^|[=(<:,]|\p{L}{2,})\s*$/u.test(before);
+    const rest = t.slice(end);
+    const after = rest[0];
+    const opAfter = /^\s*(?:[+\-*/^]|\\[a-zA-Z])/.test(rest) && !HARMLESS_COMMAND.test(rest);
+    if (glued || opBefore || badSign || opAfter || (after !== undefined && /[\p{L}\p{N}\\_^({]/u.test(after))) continue;
     const sides = raw.split("=");
     if (sides.some((x) => x.trim() === "") || !OPERATOR.test(raw.replace(/^\s*-/, ""))) continue;
     const values = sides.map(evaluate);

@@ -68,5 +68,12 @@ describe("rule-based arithmetic step check", () => {
     assert.equal(checkStep("We get $2^{10} = 1024$ and 1,000 + 24 = 1,024.").checks.length, 2);
     assert.equal(checkStep("This simplifies to $2p=0.58$, and 2x + 3 = 7.").verdict, "unchecked");
     assert.equal(checkStep("50% of 20 = 10").verdict, "unchecked");
+    // the expression goes on past the chain (· sin θ): not a complete equality
+    assert.equal(checkStep("we get $7 = 2 \\cdot 7 \\cdot \\sin\\theta.$").verdict, "unchecked");
+    // implicit multiplication, a leading sign, a unit after the result
+    assert.equal(checkStep("This gives us $20 + 3(2) = 26$.").verdict, "correct");
+    assert.equal(checkStep("That is equal to $-\\frac{1000}{8}=-125$.").verdict, "correct");
+    assert.equal(checkStep("x -3 = 5").verdict, "unchecked");
+    assert.equal(checkStep("$3 \\cdot 4 = 12 \\text{ cm}$").verdict, "correct");
   });
 });
