@@ -85,3 +85,31 @@ describe("GPT-2 byte-level BPE from tokenizer.json (fixture)", () => {
     assert.deepEqual(t2.charSpans, [[0, 2], [2, 15]]);
   });
 });
+
+describe("SentencePiece-style vocabulary (Metaspace, byte fallback)", () => {
+  // A hand-made miniature in the Llama/SentencePiece layout (the real ones are too large to vendor):
+  // "▁" marks a word start, characters outside the vocabulary fall back to <0xNN> byte pieces.
+  const vocab: Record<string, number> = { "<unk>": 0 };
+  for (let b = 0; b < 256; b++) vocab[`<0x${b.toString(16).toUpperCase().padStart(2, "0")}>`] = Object.keys(vocab).length;
+  for (const t of ["▁", "a", "b", "c", "▁a", "▁b", "ab", "▁ab", "日"]) vocab[t] = Object.keys(vocab).length;
+  const sp = TokenizerJson.fromJson({
+    version: "1.0",
+    added_tokens: [],
+    normalizer: null,
+    pre_tokenizer: { type: "Metaspace", replacement: "▁", prepend_scheme: "always", split: false },
+    post_processor: null,
+    decoder: { type: "Sequence", decoders: [{ type: "Replace", pattern: { String: "▁" }, content: " " }, { type: "ByteFallback" }, { type: "Fuse" }, { type: "Strip", content: " ", start: 1, stop: 0 }] },
+    model: { type: "BPE", dropout: null, unk_token: "<unk>", continuing_subword_prefix: null, end_of_word_suffix: null, fuse_unk: true, byte_fallback: true, vocab, merges: ["▁ a", "a b", "▁ b", "▁a b"] },
+  });
+
+  it("drops the tokenizer's own prefix space and maps byte pieces onto their character", () => {
+    const text = "ab b 日本 c";
+    const tt = sp.encode(text);
+    assert.deepEqual(tt.tokens, ["▁ab", "▁b", "▁", "日", "<0xE6>", "<0x9C>", "<0xAC>", "▁", "c"]);
+    // "▁ab" stands for " ab" but the leading space is the tokenizer's: it covers "ab" = [0, 2)
+    assert.deepEqual(tt.charSpans, [[0, 2], [2, 4], [4, 5], [5, 6], [6, 7], [6, 7], [6, 7], [7, 8], [8, 9]]);
+    // a segment ending with 本 ends on its last byte piece (token 6)
+    assert.equal(lastTokenOfSpan(tt, 0, text.indexOf("本") + 1), 6);
+    assert.equal(sp.fromIds(tt.ids).text, text);
+  });
+});
