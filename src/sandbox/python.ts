@@ -45,7 +45,7 @@ export type PythonSandboxOptions = {
   warm?: number;
   /** The interpreter (default /usr/bin/python3). */
   python?: string;
-  /** bubblewrap: a path, or a name looked up on PATH (default "bwrap"). */
+  /** bubblewrap: a path, or a name looked up on PATH (default $REWARDSMITH_BWRAP, else "bwrap"). */
   bwrap?: string;
   /** Size of the work dir tmpfs /tmp, MiB (default 64). */
   workMb?: number;
@@ -201,6 +201,9 @@ class Runner {
       env: { PATH: "/usr/bin:/bin:/usr/sbin:/sbin" },
       detached: !o.bwrap,
     });
+    // A pool left open must not keep the process alive: a job in flight holds a timer instead.
+    child.unref();
+    for (const s of [child.stdin, child.stdout, child.stderr]) (s as unknown as { unref?: () => void } | null)?.unref?.();
     if (o.seccomp && o.bwrap) {
       const fd3 = child.stdio[3] as NodeJS.WritableStream & { on(e: "error", f: () => void): void };
       fd3.on("error", () => {});
@@ -355,7 +358,7 @@ export class PythonSandbox {
     this.size = Math.max(1, Math.floor(options.size ?? Math.min(32, Math.max(4, 4 * availableParallelism()))));
     this.jobsPerRunner = Math.max(1, options.jobsPerRunner ?? 200);
     this.python = options.python ?? "/usr/bin/python3";
-    this.bwrapName = options.bwrap ?? "bwrap";
+    this.bwrapName = options.bwrap ?? process.env.REWARDSMITH_BWRAP ?? "bwrap";
     this.unsafe = options.unsafeNoSandbox === true;
     this.defaults = { ...DEFAULT_LIMITS, ...options.limits };
     this.workBytes = (options.workMb ?? 64) * 1024 * 1024;

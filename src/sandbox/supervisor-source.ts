@@ -445,26 +445,28 @@ def do_tests(job):
         nonce = os.urandom(12).hex()
         st = {"phase": "load", "cur": None, "t": time.monotonic(), "msg": None}
         def on_line(line, nonce=nonce, st=st):
-            parts = line.split(" ", 4)
+            parts = line.split(" ", 2)
             if len(parts) < 2 or parts[0] != nonce:
                 return
             kind = parts[1]
+            rest = parts[2] if len(parts) > 2 else ""
             now = time.monotonic()
             if kind == "cand_ok":
                 st["phase"] = "tests"
                 st["t"] = now
             elif kind == "cand_fail":
+                st["msg"] = json.loads(rest)
                 st["phase"] = "load_failed"
-                st["msg"] = json.loads(parts[2])
             elif kind == "start":
-                st["cur"] = int(parts[2])
+                st["cur"] = int(rest)
                 st["t"] = now
             elif kind in ("pass", "fail"):
-                i = int(parts[2])
+                f = rest.split(" ", 2)
+                i = int(f[0])
                 if 0 <= i < n and verdicts[i] is None:
-                    v = {"verdict": kind, "ms": float(parts[3])}
+                    v = {"verdict": kind, "ms": float(f[1])}
                     if kind == "fail":
-                        v["message"] = json.loads(parts[4])
+                        v["message"] = json.loads(f[2])
                     verdicts[i] = v
                 st["cur"] = None
                 st["t"] = now
@@ -475,7 +477,7 @@ def do_tests(job):
         now = time.monotonic()
         if st["phase"] != "tests":
             if st["phase"] == "load_failed":
-                v = {"verdict": "error", "message": "the program raised while loading:\n" + st["msg"]}
+                v = {"verdict": "error", "message": "the program raised while loading:\n" + str(st["msg"])}
             else:
                 v = {"verdict": "timeout" if r["timed_out"] else "error", "message": "the program did not finish loading: " + describe(r) + tail(err)}
             for i in range(start, n):

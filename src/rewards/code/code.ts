@@ -74,7 +74,9 @@ export const code = defineRewardType({
   describe: (p: Params) =>
     `${p.language === "auto" ? "Python or JavaScript" : p.language} tests, ${p.timeout_ms} ms per test, ${p.all_or_nothing ? "all or nothing" : "fraction passed"}${p.unsafe_no_sandbox ? ", UNSANDBOXED" : ""}`,
   create(p: Params) {
+    const bwrap = process.env.REWARDSMITH_BWRAP;
     const py = leasePythonSandbox({
+      ...(bwrap ? { bwrap } : {}),
       ...(p.pool_size !== undefined ? { size: p.pool_size } : {}),
       ...(p.unsafe_no_sandbox ? { unsafeNoSandbox: true } : {}),
       limits: { processes: p.max_processes },

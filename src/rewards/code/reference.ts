@@ -17,7 +17,9 @@ export type FunctionalPlan = {
   /** HumanEval's prompt (signature + docstring), prepended when the completion is only the body. */
   prompt?: string;
   entryPoint?: string;
-  /** Code run before the program (MBPP `test_setup_code`). */
+  /** Imports run before the program (EvalPlus `test_imports`). */
+  imports?: string;
+  /** Fixtures run after the program, before the tests (MBPP `test_setup_code`, which may use the program's classes). */
   setup?: string;
 };
 
@@ -110,20 +112,20 @@ export function parseReference(ref: unknown, language: "python" | "javascript"):
     for (let i = 0; i < tests.length; i++) {
       if (typeof tests[i] !== "string" || (tests[i] as string).trim() === "") return `reference.${field}[${i}]: expected a test statement (a string)`;
     }
-    const setupParts: string[] = [];
-    for (const key of ["test_imports", "setup", "test_setup_code"] as const) {
+    const extra: { imports?: string; setup?: string } = {};
+    for (const [key, slot] of [["test_imports", "imports"], ["setup", "setup"], ["test_setup_code", "setup"]] as const) {
       const v = r[key];
-      if (v === undefined || v === null || v === "") continue;
+      if (v === undefined || v === null || v === "" || (Array.isArray(v) && v.length === 0)) continue;
       const t = asText(v);
       if (t === undefined) return `reference.${key}: expected a string`;
-      setupParts.push(t);
+      extra[slot] = extra[slot] ? `${extra[slot]}\n${t}` : t;
     }
     const list = tests as string[];
     return {
       kind: "mbpp",
       tests: list,
       names: list.map((t) => oneLine(t)),
-      ...(setupParts.length ? { setup: setupParts.join("\n") } : {}),
+      ...extra,
     };
   }
   return "reference: expected {test, entry_point} (HumanEval), {tests: [...]} (MBPP) or {io: [{input, output}]}";
@@ -152,7 +154,8 @@ export function assembleProgram(plan: FunctionalPlan, code: string, language: "p
       program = prompt.endsWith("\n") ? prompt + code : `${prompt}\n${code}`;
     }
   }
-  return plan.setup ? `${plan.setup}\n${program}` : program;
+  if (plan.imports) program = `${plan.imports}\n${program}`;
+  return plan.setup ? `${program}\n${plan.setup}\n` : program;
 }
 
 function definesJs(code: string, name: string): boolean {
