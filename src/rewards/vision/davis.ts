@@ -12,13 +12,17 @@
 export function regionJ(gt: Uint8Array, pred: Uint8Array, voidMask?: Uint8Array): number {
   let inter = 0;
   let union = 0;
-  for (let k = 0; k < gt.length; k++) {
-    if (voidMask && voidMask[k]) continue;
-    const a = gt[k]!;
-    const b = pred[k]!;
-    if (a | b) {
-      union++;
-      if (a & b) inter++;
+  const n = gt.length;
+  if (voidMask) {
+    for (let k = 0; k < n; k++) {
+      const keep = voidMask[k]! ^ 1;
+      inter += gt[k]! & pred[k]! & keep;
+      union += (gt[k]! | pred[k]!) & keep;
+    }
+  } else {
+    for (let k = 0; k < n; k++) {
+      inter += gt[k]! & pred[k]!;
+      union += gt[k]! | pred[k]!;
     }
   }
   return union === 0 ? 1 : inter / union;
@@ -28,28 +32,23 @@ export function regionJ(gt: Uint8Array, pred: Uint8Array, voidMask?: Uint8Array)
  * One-pixel-wide boundary map (DAVIS `_seg2bmap`, after David Martin's Berkeley code): a pixel is
  * on the boundary when it differs from its right, lower or lower-right neighbour (outside the
  * image counts as background); the last row compares only to the right, the last column only
- * downwards, and the bottom-right pixel is never a boundary. Returns the boundary pixel indices.
+ * downwards, and the bottom-right pixel is never a boundary. Writes the boundary pixel indices
+ * into `out` (ascending) and returns how many there are. Masks must hold 0/1 bytes.
  */
-export function boundaryPixels(seg: Uint8Array, rows: number, cols: number, out: Uint8Array): number[] {
-  const list: number[] = [];
-  for (let r = 0; r < rows; r++) {
+export function boundaryPixels(seg: Uint8Array, rows: number, cols: number, out: Int32Array): number {
+  let n = 0;
+  for (let r = 0; r < rows - 1; r++) {
     const row = r * cols;
-    const last = r === rows - 1;
-    for (let c = 0; c < cols; c++) {
-      const k = row + c;
+    for (let k = row, end = row + cols - 1; k < end; k++) {
       const v = seg[k]!;
-      let b: number;
-      if (c < cols - 1) {
-        b = v ^ seg[k + 1]!;
-        if (!last) b |= (v ^ seg[k + cols]!) | (v ^ seg[k + cols + 1]!);
-      } else {
-        b = last ? 0 : v ^ seg[k + cols]!;
-      }
-      out[k] = b;
-      if (b) list.push(k);
+      if ((v ^ seg[k + 1]!) | (v ^ seg[k + cols]!) | (v ^ seg[k + cols + 1]!)) out[n++] = k;
     }
+    const k = row + cols - 1;
+    if (seg[k]! ^ seg[k + cols]!) out[n++] = k;
   }
-  return list;
+  const row = (rows - 1) * cols;
+  for (let k = row, end = row + cols - 1; k < end; k++) if (seg[k]! ^ seg[k + 1]!) out[n++] = k;
+  return n;
 }
 
 /**
@@ -68,9 +67,10 @@ function diskHalfWidths(r: number): Int32Array {
 }
 
 /** Marks in `map` every pixel within the disk of some listed pixel (cv2.dilate with the disk). */
-function dilate(pixels: number[], rows: number, cols: number, r: number, half: Int32Array, map: Uint8Array): void {
+function dilate(pixels: Int32Array, count: number, rows: number, cols: number, r: number, half: Int32Array, map: Uint8Array): void {
   map.fill(0);
-  for (const k of pixels) {
+  for (let i = 0; i < count; i++) {
+    const k = pixels[i]!;
     const pr = Math.floor(k / cols);
     const pc = k - pr * cols;
     const r0 = Math.max(0, pr - r);
@@ -87,15 +87,15 @@ function dilate(pixels: number[], rows: number, cols: number, r: number, half: I
 export class BoundaryScratch {
   readonly gtMasked: Uint8Array;
   readonly predMasked: Uint8Array;
-  readonly gtB: Uint8Array;
-  readonly predB: Uint8Array;
+  readonly gtB: Int32Array;
+  readonly predB: Int32Array;
   readonly dil: Uint8Array;
   constructor(readonly rows: number, readonly cols: number) {
     const n = rows * cols;
     this.gtMasked = new Uint8Array(n);
     this.predMasked = new Uint8Array(n);
-    this.gtB = new Uint8Array(n);
-    this.predB = new Uint8Array(n);
+    this.gtB = new Int32Array(n);
+    this.predB = new Int32Array(n);
     this.dil = new Uint8Array(n);
   }
 }
@@ -120,10 +120,8 @@ export function boundaryF(gt: Uint8Array, pred: Uint8Array, s: BoundaryScratch, 
     g = s.gtMasked;
     p = s.predMasked;
   }
-  const gtList = boundaryPixels(g, rows, cols, s.gtB);
-  const predList = boundaryPixels(p, rows, cols, s.predB);
-  const nGold = gtList.length;
-  const nPred = predList.length;
+  const nGold = boundaryPixels(g, rows, cols, s.gtB);
+  const nPred = boundaryPixels(p, rows, cols, s.predB);
   let precision: number;
   let recall: number;
   if (nPred === 0 && nGold > 0) {
@@ -137,12 +135,12 @@ export function boundaryF(gt: Uint8Array, pred: Uint8Array, s: BoundaryScratch, 
     recall = 1;
   } else {
     const half = diskHalfWidths(boundPix);
-    dilate(gtList, rows, cols, boundPix, half, s.dil);
+    dilate(s.gtB, nGold, rows, cols, boundPix, half, s.dil);
     let predHit = 0;
-    for (const k of predList) predHit += s.dil[k]!;
-    dilate(predList, rows, cols, boundPix, half, s.dil);
+    for (let i = 0; i < nPred; i++) predHit += s.dil[s.predB[i]!]!;
+    dilate(s.predB, nPred, rows, cols, boundPix, half, s.dil);
     let gtHit = 0;
-    for (const k of gtList) gtHit += s.dil[k]!;
+    for (let i = 0; i < nGold; i++) gtHit += s.dil[s.gtB[i]!]!;
     precision = predHit / nPred;
     recall = gtHit / nGold;
   }
