@@ -17,8 +17,8 @@ export function parseSpecText(text: string, origin = "<inline>"): SpecSource {
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
     const issues: Issue[] = doc.errors.map((e) => {
-      const pos = e.linePos?.[0];
-      return { path: "", message: `not valid YAML/JSON: ${e.message.split("\n")[0]}`, line: pos?.line, column: pos?.col };
+      const pos = lineCounter.linePos(e.pos[0]);
+      return { path: "", message: `not valid YAML/JSON: ${e.message.split("\n")[0]}`, line: pos.line, column: pos.col };
     });
     throw new ValidationError(issues, origin);
   }

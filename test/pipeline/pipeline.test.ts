@@ -1,0 +1,162 @@
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { after, before, describe, it } from "node:test";
+import { compile } from "../../src/engine.ts";
+import type { Pipeline } from "../../src/pipeline/pipeline.ts";
+import type { Sample } from "../../src/core/types.ts";
+
+const fixtures = fileURLToPath(new URL("../fixtures/custom/", import.meta.url));
+const s = (id: string, completion: string, extra: Partial<Sample> = {}): Sample => ({ id, prompt: "", completion, ...extra });
+
+describe("pipeline deadlines", () => {
+  let p: Pipeline;
+  before(async () => {
+    p = await compile({ rewards: { r: { type: "custom", module: "runaway.mjs", deadline_ms: 300 } } }, { baseDir: fixtures, workers: 2 });
+  });
+  after(() => p.close());
+
+  it("stops a runaway reward at the deadline; the rest of the batch finishes", async () => {
+    const batch = [s("a", "ab"), s("b", "loop"), s("c", "abc"), s("d", "abcd"), s("e", "loop"), s("f", "x")];
+    const t0 = Date.now();
+    const out = await p.score(batch);
+    const elapsed = Date.now() - t0;
+    assert.deepEqual(
+      out.map((o) => [o.id, o.status, o.score]),
+      [["a", "ok", 2], ["b", "timeout", null], ["c", "ok", 3], ["d", "ok", 4], ["e", "timeout", null], ["f", "ok", 1]],
+    );
+    assert.match(out[1]!.components.r!.reason!, /exceeded the 300 ms deadline/);
+    // Two runaways on two workers run side by side: one deadline plus the 200 ms allowance.
+    assert.ok(elapsed < 300 + 200 + 300, `took ${elapsed} ms`);
+    assert.equal(p.workerStats.timeouts, 2);
+  });
+
+  it("keeps working after a timeout (the worker was replaced)", async () => {
+    const out = await p.score([s("g", "hello")]);
+    assert.deepEqual([out[0]!.status, out[0]!.score], ["ok", 5]);
+  });
+
+  it("each timeout is measured from its own start: a single runaway is stopped within deadline + 200 ms", async () => {
+    const t0 = Date.now();
+    const out = await p.score([s("h", "loop")]);
+    const elapsed = Date.now() - t0;
+    assert.equal(out[0]!.status, "timeout");
+    assert.ok(elapsed >= 300 && elapsed < 500, `took ${elapsed} ms`);
+  });
+});
+
+describe("pipeline crashes", () => {
+  it("a memory bomb fails only its own sample, with a reason", async () => {
+    const p = await compile({ rewards: { m: { type: "custom", module: "memory-bomb.mjs", deadline_ms: 20_000 } } }, { baseDir: fixtures, workers: 1, maxHeapMb: 64 });
+    try {
+      const out = await p.score([s("a", "x"), s("b", "oom"), s("c", "y")]);
+      assert.deepEqual(out.map((o) => o.status), ["ok", "error", "ok"]);
+      assert.match(out[1]!.components.m!.reason!, /memory|worker/i);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it("a broken custom module is reported when compiling", async () => {
+    await assert.rejects(compile({ rewards: { m: { type: "custom", module: "missing.mjs" } } }, { baseDir: fixtures, workers: 1 }), /missing\.mjs.*not found/);
+  });
+});
+
+describe("pipeline on the main thread", () => {
+  it("aborts a slow I/O reward at its deadline (timeout) and reports it", async () => {
+    const mod = (await import(new URL("../fixtures/custom/slow-async.mjs", import.meta.url).href)) as { aborted: string[] };
+    const p = await compile({ rewards: { slow: { type: "custom", module: "slow-async.mjs", runs: "main", deadline_ms: 100 } } }, { baseDir: fixtures });
+    try {
+      const t0 = Date.now();
+      const out = await p.score([s("fast", "", { meta: { ms: 1 } }), s("slow", "", { meta: { ms: 5000 } })]);
+      assert.ok(Date.now() - t0 < 1000);
+      assert.deepEqual(out.map((o) => o.status), ["ok", "timeout"]);
+      assert.ok(mod.aborted.includes("slow"), "the reward saw the abort signal");
+    } finally {
+      await p.close();
+    }
+  });
+
+  it("retries thrown (infrastructure) errors with backoff, then reports status error", async () => {
+    const p = await compile({ rewards: { f: { type: "custom", module: "flaky.mjs", runs: "main", retries: 2 } } }, { baseDir: fixtures });
+    try {
+      const out = await p.score([s("once", "", { meta: { failures: 1 } }), s("always", "", { meta: { failures: 99 } })]);
+      assert.deepEqual([out[0]!.status, out[0]!.score], ["ok", 2], "succeeded on the 2nd attempt");
+      assert.equal(out[1]!.status, "error");
+      assert.match(out[1]!.reason!, /failed after 3 attempts: backend unavailable/);
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+describe("pipeline cache and gates", () => {
+  it("identical samples (a GRPO group) are scored once, also across batches", async () => {
+    const mod = (await import(new URL("../fixtures/custom/recorder.mjs", import.meta.url).href)) as { calls: string[] };
+    mod.calls.length = 0;
+    const p = await compile({ rewards: { r: { type: "custom", module: "recorder.mjs", runs: "main" } } }, { baseDir: fixtures });
+    try {
+      const group = Array.from({ length: 8 }, (_, i) => s(`g${i}`, i % 2 ? "same answer" : "other answer", { reference: "x", group: "q1" }));
+      const out = await p.score(group);
+      assert.equal(out.every((o) => o.score === 0.5), true);
+      assert.deepEqual(mod.calls, ["g0", "g1"]);
+      await p.score([s("again", "same answer", { reference: "x", group: "q1" })]);
+      assert.deepEqual(mod.calls, ["g0", "g1"], "the second batch hit the cache");
+      await p.score([s("diff-ref", "same answer", { reference: "y", group: "q1" })]);
+      assert.deepEqual(mod.calls, ["g0", "g1", "diff-ref"], "a different reference is a different key");
+      assert.equal(p.stats.r!.cacheHits, 7);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it("a failed skip_rest gate means the gated-off reward is never called", async () => {
+    const mod = (await import(new URL("../fixtures/custom/recorder.mjs", import.meta.url).href)) as { calls: string[] };
+    mod.calls.length = 0;
+    const spec = {
+      rewards: { fmt: { type: "format_tags", tags: ["answer"] }, judge: { type: "custom", module: "recorder.mjs", runs: "main" } },
+      gates: [{ reward: "fmt", below: 1, total: 0, skip_rest: true }],
+    };
+    const p = await compile(spec, { baseDir: fixtures });
+    try {
+      const out = await p.score([s("good", "<answer>1</answer>"), s("bad", "no tags")]);
+      assert.deepEqual(mod.calls, ["good"]);
+      assert.deepEqual([out[0]!.score, out[1]!.score, out[1]!.gate], [1.5, 0, "fmt"]);
+      assert.equal(out[1]!.components.judge!.status, "not_applicable");
+      assert.match(out[1]!.components.judge!.reason!, /not computed: gate fmt < 1/);
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+describe("pipeline input checks", () => {
+  it("a malformed sample becomes invalid_input naming the field; the others are scored", async () => {
+    const p = await compile({ rewards: { e: { type: "exact_match" } } }, { workers: 1 });
+    try {
+      const out = await p.score([
+        s("ok", "a", { reference: "a" }),
+        { id: "nocomp", prompt: "" } as unknown as Sample,
+        { id: 7, prompt: "", completion: "a" } as unknown as Sample,
+        s("badgroup", "a", { group: 3 as unknown as string }),
+      ]);
+      assert.deepEqual(out.map((o) => o.status), ["ok", "invalid_input", "invalid_input", "invalid_input"]);
+      assert.equal(out[1]!.reason, "completion: missing");
+      assert.equal(out[2]!.reason, "id: expected a string, got number");
+      assert.equal(out[3]!.reason, "group: expected a string, got number");
+      assert.equal(out[1]!.components.e!.status, "invalid_input");
+    } finally {
+      await p.close();
+    }
+  });
+
+  it("components come out in spec order", async () => {
+    const p = await compile({ rewards: { z: { type: "exact_match" }, a: { type: "contains", values: ["x"] } } }, { workers: 1 });
+    try {
+      const [r] = await p.score([s("1", "x", { reference: "x" })]);
+      assert.deepEqual(Object.keys(r!.components), ["z", "a"]);
+      assert.equal(r!.score, 2);
+    } finally {
+      await p.close();
+    }
+  });
+});
