@@ -16,8 +16,8 @@ type Job = {
   calls: Sample[][];
   deadlineMs: number;
   results: (Outcome[] | undefined)[];
-  /** Index of the first call not yet finished: everything before it has results. */
-  next: number;
+  /** Calls that still have no result. */
+  remaining: number;
   resolve(r: Outcome[][]): void;
 };
 
@@ -26,8 +26,8 @@ type Slot = {
   progress: BigInt64Array;
   ready: boolean;
   job?: Job;
-  /** Index into job.calls of the first call sent in the current assignment. */
-  offset: number;
+  /** job.calls indices of the calls sent in the current assignment, in the order sent. */
+  indices: number[];
 };
 
 const fromSource = import.meta.url.endsWith(".ts");
@@ -77,7 +77,7 @@ export class WorkerPool {
       stderr: false,
     });
     worker.unref();
-    const slot: Slot = { worker, progress: new BigInt64Array(progress), ready: false, offset: 0 };
+    const slot: Slot = { worker, progress: new BigInt64Array(progress), ready: false, indices: [] };
     worker.on("message", (m: FromWorker) => this.onMessage(slot, worker, m));
     worker.on("error", (err) => this.onExit(slot, worker, `worker crashed: ${err.message}`));
     worker.on("exit", (code) => this.onExit(slot, worker, `worker exited with code ${code}`));
@@ -97,7 +97,7 @@ export class WorkerPool {
     if (this.failure) return Promise.resolve(calls.map((c) => c.map(() => errorOutcome(this.failure!.message))));
     if (this.closed) return Promise.resolve(calls.map((c) => c.map(() => errorOutcome("pipeline is closed"))));
     return new Promise((resolve) => {
-      this.queue.push({ id: this.nextId++, reward, calls, deadlineMs, results: new Array(calls.length), next: 0, resolve });
+      this.queue.push({ id: this.nextId++, reward, calls, deadlineMs, results: new Array(calls.length), remaining: calls.length, resolve });
       this.tickMs = Math.min(this.tickMs, Math.max(5, Math.floor(deadlineMs / 10)));
       this.pump();
     });
@@ -109,11 +109,14 @@ export class WorkerPool {
       if (!slot.ready || slot.job) continue;
       const job = this.queue.shift()!;
       slot.job = job;
-      slot.offset = job.next;
+      // After a restart only the calls without a result are sent again.
+      slot.indices = [];
+      for (let k = 0; k < job.calls.length; k++) if (!job.results[k]) slot.indices.push(k);
       // A busy worker keeps the process alive; an idle one must not.
       slot.worker.ref();
       Atomics.store(slot.progress, 0, IDLE);
-      slot.worker.postMessage({ type: "task", id: job.id, reward: job.reward, calls: job.calls.slice(job.next), deadlineMs: job.deadlineMs });
+      const calls = slot.indices.length === job.calls.length ? job.calls : slot.indices.map((k) => job.calls[k]!);
+      slot.worker.postMessage({ type: "task", id: job.id, reward: job.reward, calls, deadlineMs: job.deadlineMs });
     }
     this.armWatchdog();
   }
@@ -140,7 +143,7 @@ export class WorkerPool {
       const started = Number(Atomics.load(slot.progress, 1));
       if (now - started <= job.deadlineMs) continue;
       this.stats.timeouts++;
-      const at = slot.offset + Number(idx);
+      const at = slot.indices[Number(idx)]!;
       const o = timeout(`exceeded the ${job.deadlineMs} ms deadline (stopped)`);
       this.replace(i, job, at, job.calls[at]!.map(() => o));
     }
@@ -158,12 +161,12 @@ export class WorkerPool {
     old.worker.on("error", () => {});
     void old.worker.terminate();
     this.stats.restarts++;
-    job.results[at] = outcomes;
-    while (job.next < job.calls.length && job.results[job.next]) job.next++;
+    this.setResult(job, at, outcomes);
     if (!this.closed) this.slots[i] = this.spawn();
-    if (job.next >= job.calls.length) this.finish(job);
+    if (job.remaining === 0) this.finish(job);
     else this.queue.unshift(job);
-    this.armWatchdog();
+    // Another worker may be idle: it takes the rest at once rather than waiting for the new one.
+    this.pump();
   }
 
   private onMessage(slot: Slot, worker: Worker, m: FromWorker): void {
@@ -181,9 +184,7 @@ export class WorkerPool {
       case "done": {
         const job = slot.job;
         if (!job || job.id !== m.id) return;
-        const base = slot.offset + m.from;
-        m.outcomes.forEach((o, k) => (job.results[base + k] = o));
-        while (job.next < job.calls.length && job.results[job.next]) job.next++;
+        m.outcomes.forEach((o, k) => this.setResult(job, slot.indices[m.from + k]!, o));
         if (m.type === "done") {
           slot.job = undefined;
           worker.unref();
@@ -211,9 +212,15 @@ export class WorkerPool {
       return;
     }
     const idx = Atomics.load(slot.progress, 0);
-    const at = idx === IDLE ? job.next : slot.offset + Number(idx);
-    const o = errorOutcome(why.includes("ERR_WORKER_OUT_OF_MEMORY") || /out of memory/i.test(why) ? `out of memory: ${why}` : why);
-    this.replace(i, job, Math.min(at, job.calls.length - 1), job.calls[Math.min(at, job.calls.length - 1)]!.map(() => o));
+    // The call in progress is the one that crashed it; if none was, the first one without a result takes the blame.
+    const at = idx === IDLE ? job.results.findIndex((r) => !r) : slot.indices[Number(idx)]!;
+    const o = errorOutcome(/memory/i.test(why) ? `out of memory: ${why}` : why);
+    this.replace(i, job, at, job.calls[at]!.map(() => o));
+  }
+
+  private setResult(job: Job, k: number, outcomes: Outcome[]): void {
+    if (!job.results[k]) job.remaining--;
+    job.results[k] = outcomes;
   }
 
   private finish(job: Job): void {

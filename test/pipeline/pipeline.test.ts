@@ -25,9 +25,9 @@ describe("pipeline deadlines", () => {
       [["a", "ok", 2], ["b", "timeout", null], ["c", "ok", 3], ["d", "ok", 4], ["e", "timeout", null], ["f", "ok", 1]],
     );
     assert.match(out[1]!.components.r!.reason!, /exceeded the 300 ms deadline/);
-    // Two runaways on two workers run side by side: one deadline plus the 200 ms allowance.
-    assert.ok(elapsed < 300 + 200 + 300, `took ${elapsed} ms`);
-    assert.equal(p.workerStats.timeouts, 2);
+    assert.ok(elapsed < 300 + 200, `took ${elapsed} ms`);
+    // The two "loop" samples are identical, so they were computed (and stopped) once.
+    assert.equal(p.workerStats.timeouts, 1);
   });
 
   it("keeps working after a timeout (the worker was replaced)", async () => {
