@@ -83,10 +83,10 @@ const PRELUDE = String.raw`
   let next = 0;
   define(g, "readline", { value: () => (next < lines.length ? lines[next++] : null), writable: false, configurable: false });
 
+  class AssertionError extends Err {}
+  define(AssertionError.prototype, "name", { value: "AssertionError" });
   function fail(message, dflt) {
-    const e = new Err(message === undefined ? dflt : Str(message));
-    e.name = "AssertionError";
-    throw e;
+    throw new AssertionError(message === undefined ? dflt : Str(message));
   }
   function deep(a, b, strict, depth) {
     if (strict ? objIs(a, b) : a == b || (a !== a && b !== b)) return true;
@@ -235,7 +235,10 @@ export class JsSandbox {
           timedOut = isTimeout(e);
         }
       });
-      if (o.disposedReason) failure = memoryOrDisposed(o.disposedReason);
+      if (o.disposedReason) {
+        const f: string | null = failure;
+        failure = memoryOrDisposed(f !== null && /memory limit/i.test(f) ? f : o.disposedReason);
+      }
       return {
         exitCode: failure === null ? 0 : timedOut || o.disposedReason ? null : 1,
         signal: null,
@@ -299,10 +302,12 @@ export class JsSandbox {
   }
 }
 
+/** The error's stack as the isolate saw it (header and program frames), without the host frames after the boundary. */
 function errorText(e: unknown): string {
   if (e instanceof Error) {
-    const stack = typeof e.stack === "string" && e.stack.startsWith(`${e.name}`) ? e.stack : `${e.name}: ${e.message}`;
-    return stack.slice(-2000);
+    const stack = typeof e.stack === "string" && e.stack !== "" ? e.stack : `${e.name}: ${e.message}`;
+    const cut = stack.indexOf("\n    at (<isolated-vm boundary>)");
+    return (cut >= 0 ? stack.slice(0, cut) : stack).slice(-2000);
   }
   return String(e).slice(-2000);
 }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { invalidInput, ok } from "../../core/outcome.ts";
 import { defineRewardType } from "../../core/reward-type.ts";
 import type { Outcome, Sample } from "../../core/types.ts";
-import { answerParams, matchParams, readAnswer, referenceValue } from "./common.ts";
+import { answerParams, fromAnswer, matchParams, referenceValue, takePredictions } from "./common.ts";
 import { type Box, boxGiou, boxIou, isInverted, toXyxy } from "./geometry.ts";
 import { predToGold, readGoldBoxes } from "./gold-boxes.ts";
 import { matchSets, pick, summary } from "./matching.ts";
@@ -34,15 +34,9 @@ function scoreOne(s: Sample, p: P): Outcome {
   const scale = predToGold(gold, p.pred_coords, p.pred_scale);
   if (typeof scale === "string") return invalidInput(scale);
 
-  const answer = readAnswer(s, p);
-  if ("why" in answer) return ok(0, { reason: answer.why, n_gold: gold.boxes.length });
-  const found = extractBoxes(answer.text);
-  if (!found.ok && !p.missing_as_empty) return ok(0, { reason: found.why, n_gold: gold.boxes.length });
-  const raw = found.ok ? found.items : [];
-  if (raw.length > p.max_predictions) {
-    return ok(0, { reason: `${raw.length} boxes predicted, more than max_predictions (${p.max_predictions})`, n_gold: gold.boxes.length });
-  }
-  const pred: Box[] = raw.map((b) => {
+  const taken = takePredictions(fromAnswer(s, p, extractBoxes), p, "boxes", { n_gold: gold.boxes.length });
+  if (!("items" in taken)) return taken;
+  const pred: Box[] = taken.items.map((b) => {
     const [x1, y1, x2, y2] = toXyxy(b, p.pred_format);
     return [x1 * scale.sx, y1 * scale.sy, x2 * scale.sx, y2 * scale.sy];
   });
@@ -81,10 +75,9 @@ function scoreOne(s: Sample, p: P): Outcome {
     ...summary(m),
     threshold: p.threshold,
     predicted: pred,
-    how: found.ok ? found.how : "nothing found (missing_as_empty)",
+    ...taken.parse,
   };
   if (inverted.length > 0) details.inverted_pred = inverted;
-  if (found.ok && found.ignored > 0) details.ignored = found.ignored;
   return ok(pick(m, p.score_by), details);
 }
 

@@ -1,7 +1,8 @@
 /** Params and helpers shared by the vision reward types. */
 import { z } from "zod";
 import { completionText } from "../../core/text.ts";
-import type { Sample } from "../../core/types.ts";
+import { ok } from "../../core/outcome.ts";
+import type { Outcome, Sample } from "../../core/types.ts";
 import { SCORE_BY } from "./matching.ts";
 import { answerRegion, type Extracted } from "./parse.ts";
 
@@ -31,10 +32,35 @@ export const matchParams = {
 
 export type AnswerParams = { answer_tag: string | null; require_tag: boolean; missing_as_empty: boolean };
 
-/** The answer text of a sample, or why there is none. */
-export function readAnswer(s: Sample, p: AnswerParams): { text: string } | { why: string } {
+/** Extracts predictions from the answer part of the completion (see answerRegion). */
+export function fromAnswer<T>(s: Sample, p: AnswerParams, extract: (text: string) => Extracted<T>): Extracted<T> {
   const text = answerRegion(completionText(s), p.answer_tag, p.require_tag);
-  return text === undefined ? { why: `no <${p.answer_tag}>…</${p.answer_tag}> block in the completion` } : { text };
+  return text === undefined ? { ok: false, why: `no <${p.answer_tag}>…</${p.answer_tag}> block in the completion` } : extract(text);
+}
+
+export const MISSING = "nothing found (missing_as_empty)";
+
+export type Predictions<T> = { items: T[]; parse: Record<string, unknown> };
+
+/**
+ * The predicted items, or the score-0 outcome when there are none to score: nothing parseable
+ * (unless missing_as_empty) or more than max_predictions. Either is the model's fault, so the
+ * status is ok and `details.reason` says why. `parse` goes into details (how it was read).
+ */
+export function takePredictions<T>(
+  found: Extracted<T>,
+  p: { missing_as_empty: boolean; max_predictions?: number },
+  what: string,
+  context: Record<string, unknown>,
+): Predictions<T> | Outcome {
+  if (!found.ok) {
+    if (!p.missing_as_empty) return ok(0, { reason: found.why, ...context });
+    return { items: [], parse: { how: MISSING } };
+  }
+  if (p.max_predictions !== undefined && found.items.length > p.max_predictions) {
+    return ok(0, { reason: `${found.items.length} ${what} predicted, more than max_predictions (${p.max_predictions})`, ...context });
+  }
+  return { items: found.items, parse: found.ignored > 0 ? { how: found.how, ignored: found.ignored } : { how: found.how } };
 }
 
 /** A reference given as a JSON string (common in parquet datasets) is parsed first. */
@@ -75,6 +101,5 @@ export function predictedMasks(
     const items = fromValue(v);
     return items ? { ok: true, items, how: `meta.${p.meta_key}`, ignored: 0 } : { ok: false, why: `meta.${p.meta_key}: not a mask or a list of masks` };
   }
-  const answer = readAnswer(s, p);
-  return "why" in answer ? { ok: false, why: answer.why } : extract(answer.text);
+  return fromAnswer(s, p, extract);
 }

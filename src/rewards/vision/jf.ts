@@ -2,7 +2,7 @@ import { z } from "zod";
 import { invalidInput, ok } from "../../core/outcome.ts";
 import { defineRewardType } from "../../core/reward-type.ts";
 import type { Outcome, Sample } from "../../core/types.ts";
-import { answerParams, maskSourceParams, predictedMasks, referenceValue } from "./common.ts";
+import { answerParams, MISSING, maskSourceParams, predictedMasks, referenceValue, takePredictions } from "./common.ts";
 import { BoundaryScratch, boundaryF, boundPixels, regionJ } from "./davis.ts";
 import { extractFrames, isMaskLike } from "./parse.ts";
 import { toColumnMajor } from "./rle.ts";
@@ -76,10 +76,10 @@ function scoreOne(s: Sample, p: P): Outcome {
 
   if (p.exclude_first_last && nGold < 3) return invalidInput(`reference.frames: exclude_first_last needs at least 3 frames, got ${nGold}`);
 
-  const found = predictedMasks(s, p, extractFrames, frameList);
-  if (!found.ok && !p.missing_as_empty) return ok(0, { reason: found.why, n_frames: nGold });
+  const taken = takePredictions(predictedMasks(s, p, extractFrames, frameList), p, "frames", { n_frames: nGold });
+  if (!("items" in taken)) return taken;
   // missing_as_empty: no answer means "the object is in no frame".
-  const items = found.ok ? found.items : gold.frames.map((g) => ({ size: [g.h, g.w], counts: [g.h * g.w] }));
+  const items = taken.parse.how === MISSING ? gold.frames.map((g) => ({ size: [g.h, g.w], counts: [g.h * g.w] })) : taken.items;
   if (items.length !== nGold) {
     return ok(0, { reason: `${items.length} predicted frames, the reference has ${nGold}`, n_frames: nGold });
   }
@@ -116,7 +116,7 @@ function scoreOne(s: Sample, p: P): Outcome {
     F_frames: F,
     bound_pix: boundPix,
     frames_scored: J.length,
-    how: found.ok ? found.how : "nothing found (missing_as_empty)",
+    ...taken.parse,
   });
 }
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { invalidInput, ok } from "../../core/outcome.ts";
 import { defineRewardType } from "../../core/reward-type.ts";
 import type { Outcome, Sample } from "../../core/types.ts";
-import { answerParams, maskSourceParams, matchParams, predictedMasks, referenceValue } from "./common.ts";
+import { answerParams, maskSourceParams, matchParams, predictedMasks, referenceValue, takePredictions } from "./common.ts";
 import { matchSets, pick, summary } from "./matching.ts";
 import { extractMasks, isMaskLike } from "./parse.ts";
 import { type Rle, rleArea, rleOverlap, toRle } from "./rle.ts";
@@ -71,12 +71,9 @@ function scoreOne(s: Sample, p: P): Outcome {
   const gold = readGold(ref.value);
   if (typeof gold === "string") return invalidInput(gold);
 
-  const found = predictedMasks(s, p, extractMasks, maskList);
-  if (!found.ok && !p.missing_as_empty) return ok(0, { reason: found.why, n_gold: gold.length });
-  const raw = found.ok ? found.items : [];
-  if (raw.length > p.max_predictions) {
-    return ok(0, { reason: `${raw.length} masks predicted, more than max_predictions (${p.max_predictions})`, n_gold: gold.length });
-  }
+  const taken = takePredictions(predictedMasks(s, p, extractMasks, maskList), p, "masks", { n_gold: gold.length });
+  if (!("items" in taken)) return taken;
+  const raw = taken.items;
   const pred: Rle[] = [];
   for (let i = 0; i < raw.length; i++) {
     const r = toRle(raw[i], `predicted mask ${i}`);
@@ -113,7 +110,7 @@ function scoreOne(s: Sample, p: P): Outcome {
     threshold: p.threshold,
     pred_area: pred.map(rleArea),
     gold_area: gold.map(rleArea),
-    how: found.ok ? found.how : "nothing found (missing_as_empty)",
+    ...taken.parse,
   };
   if (mismatched.length > 0) details.size_mismatch = mismatched;
   return ok(pick(m, p.score_by), details);

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { invalidInput, ok } from "../../core/outcome.ts";
 import { defineRewardType } from "../../core/reward-type.ts";
 import type { Outcome, Sample } from "../../core/types.ts";
-import { answerParams, matchParams, readAnswer, referenceValue } from "./common.ts";
+import { answerParams, fromAnswer, matchParams, referenceValue, takePredictions } from "./common.ts";
 import { pointInBox } from "./geometry.ts";
 import { predToGold, readGoldBoxes } from "./gold-boxes.ts";
 import { matchSets, pick, summary } from "./matching.ts";
@@ -28,15 +28,9 @@ function scoreOne(s: Sample, p: P): Outcome {
   const scale = predToGold(gold, p.pred_coords, p.pred_scale);
   if (typeof scale === "string") return invalidInput(scale);
 
-  const answer = readAnswer(s, p);
-  if ("why" in answer) return ok(0, { reason: answer.why, n_gold: gold.boxes.length });
-  const found = extractPoints(answer.text);
-  if (!found.ok && !p.missing_as_empty) return ok(0, { reason: found.why, n_gold: gold.boxes.length });
-  const raw = found.ok ? found.items : [];
-  if (raw.length > p.max_predictions) {
-    return ok(0, { reason: `${raw.length} points predicted, more than max_predictions (${p.max_predictions})`, n_gold: gold.boxes.length });
-  }
-  const pts = raw.map(([x, y]): [number, number] => [x * scale.sx, y * scale.sy]);
+  const taken = takePredictions(fromAnswer(s, p, extractPoints), p, "points", { n_gold: gold.boxes.length });
+  if (!("items" in taken)) return taken;
+  const pts = taken.items.map(([x, y]): [number, number] => [x * scale.sx, y * scale.sy]);
   const inside = (i: number, j: number) => pointInBox(pts[i]![0], pts[i]![1], gold.boxes[j]!);
   // Each point may claim one box and each box one point: a hit is worth 1, a miss 0.
   const m = matchSets(pts.length, gold.boxes.length, (i, j) => (inside(i, j) ? 1 : 0), inside);
@@ -45,9 +39,8 @@ function scoreOne(s: Sample, p: P): Outcome {
     matches: m.pairs.map((x) => ({ pred: x.pred, gold: x.gold, inside: x.hit })),
     ...summary(m),
     predicted: pts,
-    how: found.ok ? found.how : "nothing found (missing_as_empty)",
+    ...taken.parse,
   };
-  if (found.ok && found.ignored > 0) details.ignored = found.ignored;
   return ok(pick(m, p.score_by), details);
 }
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { invalidInput, ok } from "../../core/outcome.ts";
 import { defineRewardType } from "../../core/reward-type.ts";
 import type { Outcome, Sample } from "../../core/types.ts";
-import { answerParams, matchParams, readAnswer, referenceValue } from "./common.ts";
+import { answerParams, fromAnswer, matchParams, referenceValue, takePredictions } from "./common.ts";
 import { segmentIou } from "./geometry.ts";
 import { matchSets, pick, summary } from "./matching.ts";
 import { extractSegments, seconds } from "./parse.ts";
@@ -56,14 +56,9 @@ function scoreOne(s: Sample, p: P): Outcome {
   const gold = readGoldSegments(ref.value);
   if (typeof gold === "string") return invalidInput(gold);
 
-  const answer = readAnswer(s, p);
-  if ("why" in answer) return ok(0, { reason: answer.why, n_gold: gold.length });
-  const found = extractSegments(answer.text);
-  if (!found.ok && !p.missing_as_empty) return ok(0, { reason: found.why, n_gold: gold.length });
-  const pred = found.ok ? found.items : [];
-  if (pred.length > p.max_predictions) {
-    return ok(0, { reason: `${pred.length} segments predicted, more than max_predictions (${p.max_predictions})`, n_gold: gold.length });
-  }
+  const taken = takePredictions(fromAnswer(s, p, extractSegments), p, "segments", { n_gold: gold.length });
+  if (!("items" in taken)) return taken;
+  const pred = taken.items;
   // A reversed predicted segment (end < start) overlaps nothing.
   const tiou = (i: number, j: number) => (pred[i]![1] < pred[i]![0] ? 0 : segmentIou(pred[i]!, gold[j]!));
   const m = matchSets(pred.length, gold.length, tiou, (i, j) => tiou(i, j) >= p.threshold);
@@ -73,9 +68,8 @@ function scoreOne(s: Sample, p: P): Outcome {
     ...summary(m),
     threshold: p.threshold,
     predicted: pred,
-    how: found.ok ? found.how : "nothing found (missing_as_empty)",
+    ...taken.parse,
   };
-  if (found.ok && found.ignored > 0) details.ignored = found.ignored;
   return ok(pick(m, p.score_by), details);
 }
 
