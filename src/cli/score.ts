@@ -152,8 +152,10 @@ export async function scoreCommand(argv: string[]): Promise<number> {
       summary.add(r);
       text += JSON.stringify(resultRow(r, { details: Boolean(v.details) }, { group: row.group, input: row.input })) + "\n";
     }
-    await write(text);
+    // The store first: after a crash the output file decides where to resume, and rows the store
+    // already has past that point are simply replaced (same sequence numbers).
     if (store && runId !== undefined) store.recordResults(runId, p.firstSeq, all, p.rows.map((r) => r.group), Boolean(v.details));
+    await write(text);
     progress.update(summary.rows - skip, bytesRead);
   };
   const launch = (rows: RowItem[]) => {
