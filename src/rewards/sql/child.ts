@@ -57,11 +57,6 @@ function cellBytes(v: Cell): number {
 
 function run(req: ExecRequest): ExecResult {
   const t0 = performance.now();
-  const first = leadingKeyword(req.sql);
-  if (first === undefined) return { kind: "refused", message: "empty SQL" };
-  if (!ALLOWED.has(first)) {
-    return { kind: "refused", message: `only a single read-only query (SELECT, WITH or VALUES) is allowed; got ${first.slice(0, 40)}` };
-  }
   let db: DB;
   try {
     db = database(req.db);
@@ -86,6 +81,12 @@ function run(req: ExecRequest): ExecResult {
       dqsRewrites.push(missing!);
       sql = rewritten;
     }
+  }
+  // Preparing compiles without running, so SQLite's own message comes first for malformed SQL;
+  // what may run is then narrowed to one read-only query.
+  const first = leadingKeyword(sql);
+  if (first === undefined || !ALLOWED.has(first)) {
+    return { kind: "refused", message: `only a single read-only query (SELECT, WITH or VALUES) is allowed; got ${(first ?? "nothing").slice(0, 40)}` };
   }
   // sqlite3_stmt_readonly catches INSERT ... RETURNING and friends; reader catches ATTACH, PRAGMA sets.
   if (!stmt.reader) return { kind: "refused", message: "the statement returns no rows (not a query)" };

@@ -120,6 +120,11 @@ export class SqlProcessPool {
     return this.slots.filter((s) => !s.dead && s.child.pid !== undefined).map((s) => s.child.pid!);
   }
 
+  /** Starts the processes ahead of the first query (they start lazily otherwise). */
+  warm(): void {
+    this.fill();
+  }
+
   /** Runs one query; never rejects. */
   run(req: ExecRequest, o: { timeoutMs: number; signal?: AbortSignal }): Promise<ExecResult> {
     if (this.closed) return Promise.resolve({ kind: "crash", message: "the SQL pool is closed" });
@@ -270,7 +275,13 @@ export class SqlProcessPool {
           s.child.kill("SIGKILL");
         }),
     );
-    await Promise.all(exits);
+    // The children are unref'd: hold the loop open until they are gone.
+    const hold = setInterval(() => {}, 1 << 30);
+    try {
+      await Promise.all(exits);
+    } finally {
+      clearInterval(hold);
+    }
     this.updateKeepAlive();
   }
 }

@@ -92,6 +92,7 @@ export const sql = defineRewardType({
       size: p.processes ?? Math.min(4, Math.max(2, availableParallelism())),
       memoryMb: p.max_memory_mb,
     });
+    pool.warm();
     const request = (db: string, query: string): ExecRequest => ({
       db,
       sql: query,
