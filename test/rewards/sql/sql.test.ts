@@ -29,7 +29,8 @@ async function modes(pred: string, gold: string, extra: Record<string, unknown> 
   if (Object.keys(extra).length > 0) {
     const out: Record<string, Outcome> = {};
     for (const mode of ["bird", "multiset", "spider"]) {
-      [out[mode]] = await scoreSql({ mode, db: fx.db, processes: 1, ...extra }, [{ completion: fence(pred), reference: { sql: gold } }]);
+      const [o] = await scoreSql({ mode, db: fx.db, processes: 1, ...extra }, [{ completion: fence(pred), reference: { sql: gold } }]);
+      out[mode] = o!;
     }
     return out;
   }
