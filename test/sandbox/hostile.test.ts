@@ -343,6 +343,12 @@ describe("hostile programs", { skip: !HAVE_BWRAP && "bubblewrap is not installed
       check: (r) => assert.deepEqual(r.tests!.map((t) => t.verdict), ["fail", "fail"]),
     },
     {
+      name: "rebind builtins the tests use",
+      code: py3(["import builtins", "builtins.abs = lambda x: 0", "builtins.isinstance = lambda *a: True", "builtins.len = lambda x: 3", "def f(): return 10.0"]),
+      tests: ["assert abs(f() - 1.0) < 1e-6", "assert isinstance(f(), str)", "assert len([]) == 3", "assert f() == 10.0"],
+      check: (r) => assert.deepEqual(r.tests!.map((t) => t.verdict), ["fail", "fail", "fail", "pass"]),
+    },
+    {
       name: "kernel keyrings and SysV / POSIX IPC (state that outlives processes)",
       code: py3([
         "import ctypes",
