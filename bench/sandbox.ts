@@ -67,7 +67,7 @@ if (existsSync(heFile)) {
     .map((l) => JSON.parse(l) as Record<string, string>);
   const heJob = (i: number) => {
     const t = he[i % he.length]!;
-    return () => py.runTests({ code: t.prompt + t.canonical_solution, tests: [`${t.test}\ncheck(${t.entry_point})\n`], limits: { wallMs: 10_000 } });
+    return () => py.runTests({ code: `${t.prompt}${t.canonical_solution}`, tests: [`${t.test}\ncheck(${t.entry_point})\n`], limits: { wallMs: 10_000 } });
   };
   for (const c of [1, 8, 32]) print({ bench: "python_humaneval_pool", ...(await measure(c, c === 1 ? 164 : 328, heJob)) });
 }
