@@ -27,7 +27,8 @@ export type Node =
    * a function the text defines itself (f(x), P(x)) is named "f:<name>" and stays opaque.
    */
   | { k: "fn"; name: string; args: Node[] }
-  | { k: "pct"; arg: Node }
+  /** X% (value X/100); `latex` when typeset as \% (then "10\%" may also stand for the number 10). */
+  | { k: "pct"; arg: Node; latex: boolean }
   /** a ± b (a absent for ±b): stands for the two values a+b and a-b. */
   | { k: "pm"; a: Node | undefined; b: Node }
   | { k: "rel"; op: RelOp; lhs: Node; rhs: Node }
@@ -122,7 +123,7 @@ export function mapChildren(n: Node, f: (c: Node) => Node): Node {
     case "neg":
       return { k: "neg", arg: f(n.arg) };
     case "pct":
-      return { k: "pct", arg: f(n.arg) };
+      return { k: "pct", arg: f(n.arg), latex: n.latex };
     case "pow":
       return { k: "pow", base: f(n.base), exp: f(n.exp) };
     case "pm":

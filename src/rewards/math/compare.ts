@@ -57,7 +57,11 @@ function eq(gold: Node, pred: Node, ctx: Ctx, depth: number): boolean {
   if (isRelation(g) || isRelation(p)) return false;
   if (isSetLike(g) || isSetLike(p)) return setsEqual(g, p, ctx, depth);
   if (g.k === "matrix" || p.k === "matrix" || isMatrixExpr(g) || isMatrixExpr(p)) return matricesEqual(g, p, ctx, depth);
-  if (g.k === "sym" || p.k === "sym") return symbolsEqual(g, p);
+  if (g.k === "sym" || p.k === "sym") {
+    // Words compare by their letters; a variable against an expression falls through to values.
+    const words = symbolsEqual(g, p);
+    if (words !== undefined) return words;
+  }
   return valuesEqual(g, p, ctx);
 }
 
@@ -322,8 +326,11 @@ function matricesEqual(g: Node, p: Node, ctx: Ctx, depth: number): boolean {
 
 // ---------------- symbols ----------------
 
-/** \text{even} vs "even" (read as e·v·e·n), E vs e: words compare by their letters. */
-function symbolsEqual(g: Node, p: Node): boolean {
+/**
+ * \text{even} vs "even" (read as e·v·e·n), E vs e: words compare by their letters. Undefined
+ * when one side is not a word at all (x against \sqrt{x^2} is a question of values).
+ */
+function symbolsEqual(g: Node, p: Node): boolean | undefined {
   const word = (n: Node): string | undefined => {
     if (n.k === "sym") return n.name;
     if (n.k === "const" && (n.name === "e" || n.name === "i")) return n.name;
@@ -335,9 +342,9 @@ function symbolsEqual(g: Node, p: Node): boolean {
   };
   const a = word(g);
   const b = word(p);
-  if (a === undefined || b === undefined) return false;
-  // A multi-letter product only matches a single word (not another product).
-  if (g.k !== "sym" && p.k !== "sym") return false;
+  if (a === undefined || b === undefined) return undefined;
+  // A product of letters only matches a single word, not another product (ab vs ba is algebra).
+  if (g.k !== "sym" && p.k !== "sym") return undefined;
   return a === b;
 }
 
@@ -352,6 +359,8 @@ function isFloatAtom(n: Node): boolean {
 function valuesEqual(g: Node, p: Node, ctx: Ctx): boolean {
   // A percent gold accepts its number written with or without the sign: 28% vs 28 or 0.28.
   if (g.k === "pct" && p.k !== "pct") return scalarEqual(g, p, ctx) || scalarEqual(g.arg, p, ctx);
+  // A typeset "10\%" also stands for the number 10 (MATH writes both); a plain "4 4/9%" is 4/90.
+  if (p.k === "pct" && g.k !== "pct") return scalarEqual(g, p, ctx) || (p.latex && scalarEqual(g, p.arg, ctx));
   return scalarEqual(g, p, ctx);
 }
 

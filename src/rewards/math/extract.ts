@@ -52,17 +52,16 @@ const MAX_TEXT = 200_000;
 /** Extracts and parses the answer of `text`. */
 export function extractAnswer(rawText: string, opts: ExtractOptions = DEFAULT_EXTRACT): Extraction {
   const text = rawText.length > MAX_TEXT ? rawText.slice(-MAX_TEXT) : rawText;
-  const cands = candidates(text, opts);
-  // Group by priority; within one, rightmost end first, then leftmost start.
-  cands.sort((a, b) => a.priority - b.priority || b.end - a.end || a.start - b.start);
+  const src = new Sources(text, opts);
   const failed: [number, number][] = [];
   let fallback: string | undefined;
-  let i = 0;
   let tried = 0;
-  while (i < cands.length) {
-    const prio = cands[i]!.priority;
-    for (; i < cands.length && cands[i]!.priority === prio; i++) {
-      const c = cands[i]!;
+  // Priorities are tried in order; the candidates of a priority are only computed when reached.
+  for (const prio of src.priorities()) {
+    const cands = src.at(prio);
+    // Rightmost end first, then leftmost start.
+    cands.sort((a, b) => b.end - a.end || a.start - b.start);
+    for (const c of cands) {
       if (c.valueSpan && failed.some(([lo, hi]) => c.valueSpan![0] < hi && c.valueSpan![1] > lo)) continue;
       if (++tried > 400) return { node: undefined, text: fallback, fallback, how: undefined };
       const r = c.evaluate();
@@ -74,19 +73,59 @@ export function extractAnswer(rawText: string, opts: ExtractOptions = DEFAULT_EX
   return { node: undefined, text: fallback, fallback, how: undefined };
 }
 
-function candidates(text: string, opts: ExtractOptions): Candidate[] {
-  const out: Candidate[] = [];
-  const latex = opts.targets.includes("latex");
-  const expr = opts.targets.includes("expr");
-  const scanner = new LatexScanner(text);
-  addBoxed(out, text, scanner, opts.boxedPriority);
-  if (opts.requireBoxed) return out;
-  addGsm8k(out, text);
-  if (isBare(text)) out.push(bareCandidate(text.trim(), -20, 0, text.length, "whole text"));
-  if (latex) addLatex(out, text, scanner);
-  if (expr) addExpr(out, text);
-  addWords(out, text);
-  return out;
+/** Candidate answers of one text, computed per priority on demand. */
+class Sources {
+  private readonly latex: boolean;
+  private readonly expr: boolean;
+  private scannerCache: LatexScanner | undefined;
+  private groupsCache: Env[][] | undefined;
+  private anchorsCache: Anchor[] | undefined;
+  private exprCache: Candidate[] | undefined;
+
+  constructor(
+    private readonly text: string,
+    private readonly opts: ExtractOptions,
+  ) {
+    this.latex = opts.targets.includes("latex");
+    this.expr = opts.targets.includes("expr");
+  }
+
+  priorities(): number[] {
+    if (this.opts.requireBoxed) return [this.opts.boxedPriority];
+    return [...new Set([-20, -10, 0, 50, this.opts.boxedPriority, 100, 200, 300])].sort((a, b) => a - b);
+  }
+
+  private get scanner(): LatexScanner {
+    return (this.scannerCache ??= new LatexScanner(this.text));
+  }
+  private get groups(): Env[][] {
+    return (this.groupsCache ??= this.scanner.allGroups());
+  }
+  private get anchors(): Anchor[] {
+    return (this.anchorsCache ??= anchors(this.text));
+  }
+  /** Plain-number and expression candidates of every priority (one regex pass each). */
+  private get exprCands(): Candidate[] {
+    return (this.exprCache ??= this.expr ? exprCandidates(this.text) : []);
+  }
+
+  at(prio: number): Candidate[] {
+    const out: Candidate[] = [];
+    const t = this.text;
+    if (prio === this.opts.boxedPriority) addBoxed(out, t, this.groups);
+    if (this.opts.requireBoxed) return out;
+    if (prio === -20 && isBare(t)) out.push(bareCandidate(t.trim(), -20, 0, t.length, "whole text", this.latex));
+    if (prio === -10) addGsm8k(out, t, this.latex);
+    if (prio >= 0) {
+      if (this.latex) {
+        if (prio === 300) for (const g of this.groups) out.push(latexCandidate(g, 300, "latex"));
+        else addAnchoredLatex(out, t, this.scanner, this.anchors, prio);
+      }
+      for (const c of this.exprCands) if (c.priority === prio) out.push(c);
+      if (prio === 100 || prio === 200) addWords(out, t, prio);
+    }
+    return out;
+  }
 }
 
 // ---------------- LaTeX ----------------
@@ -108,7 +147,7 @@ function evaluateLatexGroup(group: Env[], boxed: BoxMode | "none"): Evaluated {
     const norm = normalizeLatex(env.content, { boxed });
     texts.push(env.percent ? `${norm}\\%` : norm);
     let node = tryParse(norm);
-    if (node && env.percent) node = { k: "pct", arg: node };
+    if (node && env.percent) node = { k: "pct", arg: node, latex: true };
     nodes.push(node);
   }
   const first = group[0]!;
@@ -145,16 +184,15 @@ function lastEquation(latex: string): string | undefined {
   return parts.length > 2 ? parts[parts.length - 1]!.trim() : undefined;
 }
 
-function addLatex(out: Candidate[], text: string, scanner: LatexScanner) {
-  for (const g of scanner.allGroups()) out.push(latexCandidate(g, 300, "latex"));
-  for (const a of anchors(text)) {
-    if (a.kind === "final-hope") {
+function addAnchoredLatex(out: Candidate[], text: string, scanner: LatexScanner, all: Anchor[], prio: number) {
+  for (const a of all) {
+    if (a.kind === "final-hope" && prio === 0) {
       const g = scanner.groupAt(skipSpaces(text, a.end));
       if (g) {
         const after = /^\.?\s?I hope/.exec(text.slice(g[g.length - 1]!.end, g[g.length - 1]!.end + 10));
         if (after) out.push(latexCandidate(g, 0, "final answer is … I hope"));
       }
-    } else if (a.kind === "final-is") {
+    } else if (a.kind === "final-is" && prio === 50) {
       for (const isEnd of finalIs(text, a.end)) {
         const g = scanner.groupAt(skipSpaces(text, isEnd));
         if (g) {
@@ -162,12 +200,12 @@ function addLatex(out: Candidate[], text: string, scanner: LatexScanner) {
           break;
         }
       }
-    } else {
+    } else if ((a.kind === "answer-colon" && prio === 100) || (a.kind === "answer" && prio === 200)) {
       const limit = Math.min(text.length, a.end + 51);
       for (let p = a.end; p < limit; p++) {
         const g = scanner.groupAt(p);
         if (g) {
-          out.push(latexCandidate(g, a.kind === "answer-colon" ? 100 : 200, a.kind === "answer-colon" ? "answer:" : "answer"));
+          out.push(latexCandidate(g, prio, prio === 100 ? "answer:" : "answer"));
           break;
         }
       }
@@ -219,13 +257,14 @@ function* finalIs(text: string, from: number): Generator<number> {
 
 // ---------------- \boxed ----------------
 
-function addBoxed(out: Candidate[], text: string, scanner: LatexScanner, priority: number) {
+function addBoxed(out: Candidate[], text: string, groups: Env[][]) {
   if (!text.includes("\\boxed") && !text.includes("\\fbox")) return;
   const boxes = findBoxes(text);
   if (boxes.length === 0) return;
+  const priority = 0;
   // Delimited LaTeX that contains a box (each joined part must too): all its boxes, with its percent suffix.
   const hasBox = (e: Env) => e.content.includes("\\boxed") || e.content.includes("\\fbox");
-  for (const g of scanner.allGroups()) {
+  for (const g of groups) {
     let run: Env[] = [];
     for (const e of [...g, undefined]) {
       if (e && hasBox(e)) run.push(e);
@@ -264,30 +303,42 @@ function addBoxed(out: Candidate[], text: string, scanner: LatexScanner, priorit
 
 // ---------------- GSM8K and bare answers ----------------
 
-function addGsm8k(out: Candidate[], text: string) {
+function addGsm8k(out: Candidate[], text: string, latex: boolean) {
   const at = text.lastIndexOf("####");
   if (at < 0) return;
   const line = /^[^\n]*/.exec(text.slice(at + 4))![0].trim();
   if (line === "") return;
   const cleaned = line.replace(/^[$€£¥]\s?/, "").replace(/\s*(?:\.|dollars?)$/i, "");
-  out.push(bareCandidate(cleaned, -10, at, at + 4 + line.length, "####"));
+  out.push(bareCandidate(cleaned, -10, at, at + 4 + line.length, "####", latex));
 }
 
-function bareCandidate(raw: string, priority: number, start: number, end: number, how: string): Candidate {
+function bareCandidate(raw: string, priority: number, start: number, end: number, how: string, latex = true): Candidate {
   return {
     priority,
     start,
     end,
     how,
     evaluate: () => {
-      // A lone number keeps the plain reading (1,22 is 1.22; 1,000 is 1000), else LaTeX first.
-      const asNumber = fullNumber(raw);
-      if (asNumber) return { node: asNumber, text: raw.trim() };
+      // A lone number or mixed number keeps the plain reading (1,22 is 1.22; 1,000 is 1000; 4 4/9 is 40/9).
+      const t = raw.trim();
+      const asNumber = fullNumber(t) ?? (MIXED.test(t) ? plainWithPercent(t) : undefined);
+      if (asNumber) return { node: asNumber, text: t };
+      if (!latex) return { node: PLAIN_ONLY.test(t) ? parsePlainExpression(t) : undefined, text: t };
       const norm = normalizeLatex(raw, { boxed: "all" });
       const node = tryParse(norm) ?? parsePlainExpression(raw);
       return { node, text: norm };
     },
   };
+}
+
+const MIXED = /^[+-]?(?:\d{1,3}(?: \d{3})+|\d+) +\d+\/\d+\s*(?:%|percent|pct)?$/;
+/** What the plain-expression pattern accepts: digits, points, spaces and operators. */
+const PLAIN_ONLY = /^[-+]?[\d.\s+\-*×/^()÷]+$/;
+
+function plainWithPercent(t: string): Node | undefined {
+  const m = /^(.*?)\s*(%|percent|pct)?$/.exec(t)!;
+  const node = parsePlainExpression(m[1]!);
+  return node && m[2] ? { k: "pct", arg: node, latex: false } : node;
 }
 
 /** Function names and LaTeX words that do not make a text prose. */
@@ -302,9 +353,10 @@ function isBare(text: string): boolean {
   if (t === "" || t.length > 300) return false;
   if (/(?<!\\)\$|\\\(|\\\[|\\boxed|\\fbox|####|answer/i.test(t)) return false;
   if (t.split("\n").filter((l) => l.trim() !== "").length > 2) return false;
-  const norm = normalizeLatex(t, { boxed: "none" });
+  const norm = normalizeLatex(t, { boxed: "none" }).replace(/\\begin\{array\}\s*\{[^{}]*\}/g, " ");
   const outside = norm.replace(/\\(?:text|mathrm|textbf|mbox|operatorname|mathbb|mathbf|begin|end)\s*\{[^{}]*\}/g, " ").replace(/\\[a-zA-Z]+/g, " ");
-  const words = (outside.match(/[A-Za-z]{2,}/g) ?? []).filter((w) => !MATH_WORDS.test(w));
+  // Capital runs (AB, MBCN) name points and segments, they are not prose.
+  const words = (outside.match(/[A-Za-z]{2,}/g) ?? []).filter((w) => !MATH_WORDS.test(w) && !/^[A-Z]{2,5}$/.test(w));
   if (words.length === 0) return true;
   return words.length === 1 && /^[\s()*.]*[A-Za-z]+[\s()*.]*$/.test(outside);
 }
@@ -332,8 +384,10 @@ const EXPR_PATTERNS: [RegExp, number, string][] = [
   [new RegExp(NUMBER_ANCHORED, "g"), 300, "number"],
 ];
 
-function addExpr(out: Candidate[], text: string) {
+function exprCandidates(text: string): Candidate[] {
+  const out: Candidate[] = [];
   for (const [re, priority, how] of EXPR_PATTERNS) {
+    if (priority < 300 && !/answer/i.test(text)) continue;
     re.lastIndex = 0;
     let count = 0;
     const found: Candidate[] = [];
@@ -346,6 +400,7 @@ function addExpr(out: Candidate[], text: string) {
     // Only the rightmost few can matter in practice; keep the list short on huge inputs.
     out.push(...(found.length > 300 ? found.slice(-300) : found));
   }
+  return out;
 }
 
 function exprCandidate(m: RegExpExecArray, priority: number, how: string): Candidate | undefined {
@@ -365,7 +420,7 @@ function exprCandidate(m: RegExpExecArray, priority: number, how: string): Candi
       valueSpan: [start + off, start + off + g.expr.length],
       evaluate: () => {
         const node = parsePlainExpression(exprText);
-        return { node: node && pct ? { k: "pct", arg: node } : node, text: exprText };
+        return { node: node && pct ? { k: "pct", arg: node, latex: false } : node, text: exprText };
       },
     };
   }
@@ -383,7 +438,7 @@ function exprCandidate(m: RegExpExecArray, priority: number, how: string): Candi
     valueSpan: [start + off, start + off + numText.length],
     evaluate: () => {
       const node = numberValue(integer, decimal);
-      return { node: node && pct ? { k: "pct", arg: node } : node, text: numText };
+      return { node: node && pct ? { k: "pct", arg: node, latex: false } : node, text: numText };
     },
   };
 }
@@ -427,7 +482,7 @@ function fullNumber(raw: string): Node | undefined {
   if (!m?.groups) return undefined;
   const g = m.groups;
   const node = numberValue(g.i1 ?? g.i2 ?? g.i3 ?? "", g.d1 ?? g.d2 ?? g.d3 ?? "");
-  return node && g.pct !== undefined ? { k: "pct", arg: node } : node;
+  return node && g.pct !== undefined ? { k: "pct", arg: node, latex: false } : node;
 }
 const FULL_NUMBER = new RegExp(`^[${CURRENCY}]?${NUMBER_SRC}[${CURRENCY}]?$`);
 
@@ -444,13 +499,14 @@ const WORD_RE = new RegExp(
 );
 
 /** "Answer: (B)", "the answer is even": words and choice letters the number patterns miss. */
-function addWords(out: Candidate[], text: string) {
+function addWords(out: Candidate[], text: string, prio: number) {
   WORD_RE.lastIndex = 0;
   for (let m = WORD_RE.exec(text); m !== null; m = WORD_RE.exec(text)) {
     const g = m.groups ?? {};
     const word = (g.c1 ?? g.c2 ?? g.w ?? "").toLowerCase().replace(/\s+/g, "");
     if (word === "") continue;
     const colon = /answer\s*:/i.test(m[0]);
+    if ((colon ? 100 : 200) !== prio) continue;
     out.push({
       priority: colon ? 100 : 200,
       start: m.index,

@@ -4,15 +4,13 @@
  * "1 000" (a thousands group) and "12 5" read differently.
  */
 
-export type Tok =
-  | { t: "num"; s: string; sp: boolean; at: number; end: number }
-  | { t: "letter"; s: string; sp: boolean; at: number; end: number }
-  /** `\name` or `\` + one symbol; `s` holds the name without the backslash. */
-  | { t: "cmd"; s: string; sp: boolean; at: number; end: number }
-  /** A command with a raw braced argument: \text{...}, \mathbb{R}, \begin{pmatrix}, \overline{AB}. */
-  | { t: "group"; cmd: string; s: string; sp: boolean; at: number; end: number }
-  | { t: "op"; s: string; sp: boolean; at: number; end: number }
-  | { t: "eof"; s: ""; sp: boolean; at: number; end: number };
+export type TokKind = "num" | "letter" | "cmd" | "group" | "op" | "eof";
+
+/**
+ * One token. `s` is the digits, the letter, the command name (without the backslash), the
+ * raw argument of a group (\text{...}), or the operator; `cmd` names a group's command.
+ */
+export type Tok = { t: TokKind; s: string; cmd: string; sp: boolean; at: number; end: number };
 
 export class ParseError extends Error {}
 
@@ -28,7 +26,7 @@ const RAW_ARG = new Set([
 const SPACING = new Set([",", ";", ":", " ", "!", ">", "quad", "qquad", "thinspace", "medspace", "thickspace", "negthinspace", "negmedspace", "negthickspace", "enspace", "enskip", "space", "nobreakspace", "hfill", "hfil", "vfil", "relax", "displaystyle", "textstyle", "scriptstyle", "nonumber", "notag", "limits", "nolimits", "middle"]);
 
 /** Unicode symbols mapped to what the parser knows. */
-const UNICODE: Record<string, { t: "cmd" | "op"; s: string }> = {
+const UNICODE: Record<string, { t: "cmd" | "op"; s: string } | undefined> = {
   "−": { t: "op", s: "-" }, "–": { t: "op", s: "-" }, "×": { t: "cmd", s: "times" }, "÷": { t: "cmd", s: "div" },
   "·": { t: "cmd", s: "cdot" }, "⋅": { t: "cmd", s: "cdot" }, "∗": { t: "op", s: "*" }, "≤": { t: "op", s: "<=" },
   "≥": { t: "op", s: ">=" }, "≠": { t: "op", s: "!=" }, "π": { t: "cmd", s: "pi" }, "√": { t: "cmd", s: "sqrt" },
@@ -49,8 +47,8 @@ export function lex(src: string, maxTokens = 4000): Tok[] {
   let i = 0;
   let sp = false;
   const n = src.length;
-  const push = (tok: { t: Tok["t"]; s: string; end: number; cmd?: string }, start: number) => {
-    out.push({ ...tok, sp, at: start } as Tok);
+  const push = (t: TokKind, s: string, start: number, end: number, cmd = "") => {
+    out.push({ t, s, cmd, sp, at: start, end });
     sp = false;
     if (out.length > maxTokens) throw new ParseError("expression too long");
   };
@@ -70,12 +68,12 @@ export function lex(src: string, maxTokens = 4000): Tok[] {
         j++;
         while (j < n && isDigit(src.charCodeAt(j))) j++;
       }
-      push({ t: "num", s: src.slice(i, j), end: j }, start);
+      push("num", src.slice(i, j), start, j);
       i = j;
       continue;
     }
     if (isLetter(c)) {
-      push({ t: "letter", s: ch, end: i + 1 }, start);
+      push("letter", ch, start, i + 1);
       i++;
       continue;
     }
@@ -92,50 +90,55 @@ export function lex(src: string, maxTokens = 4000): Tok[] {
         i = j;
         continue;
       }
+      if (name === "left" || name === "right" || name === "mleft" || name === "mright") {
+        // Sizing only; "\right." is an invisible delimiter.
+        i = src[j] === "." ? j + 1 : j;
+        continue;
+      }
       if (RAW_ARG.has(name)) {
         let k = j;
         while (k < n && (src[k] === " " || src[k] === "\n")) k++;
         if (src[k] === "{") {
           const close = matchBrace(src, k);
           if (close < 0) throw new ParseError(`unclosed \\${name}{`);
-          push({ t: "group", cmd: name.replace("*", ""), s: src.slice(k + 1, close), end: close + 1 }, start);
+          push("group", src.slice(k + 1, close), start, close + 1, name.replace("*", ""));
           i = close + 1;
           continue;
         }
         if (k < n && name !== "begin" && name !== "end") {
           // \mathbb R, \vec v: a single-character argument.
           const one = src[k] === "\\" ? /^\\[a-zA-Z]+/.exec(src.slice(k))?.[0] ?? src.slice(k, k + 2) : src[k]!;
-          push({ t: "group", cmd: name, s: one, end: k + one.length }, start);
+          push("group", one, start, k + one.length, name);
           i = k + one.length;
           continue;
         }
         throw new ParseError(`\\${name} without an argument`);
       }
-      push({ t: "cmd", s: name, end: j }, start);
+      push("cmd", name, start, j);
       i = j;
       continue;
     }
-    const uni = UNICODE[ch];
+    const uni = c < 128 ? undefined : UNICODE[ch];
     if (uni) {
-      push({ t: uni.t, s: uni.s, end: i + 1 }, start);
+      push(uni.t, uni.s, start, i + 1);
       i++;
       continue;
     }
     const two = src.slice(i, i + 2);
     if (two === "<=" || two === ">=" || two === "!=" || two === "**" || two === "==" || two === ":=" || two === "=<" || two === "=>") {
       const s = two === "==" ? "=" : two === ":=" ? "=" : two === "=<" ? "<=" : two === "=>" ? ">=" : two;
-      push({ t: "op", s, end: i + 2 }, start);
+      push("op", s, start, i + 2);
       i += 2;
       continue;
     }
     if ("+-*/^_()[]{},;:=<>!|'&%.?".includes(ch)) {
-      push({ t: "op", s: ch, end: i + 1 }, start);
+      push("op", ch, start, i + 1);
       i++;
       continue;
     }
     throw new ParseError(`unexpected character ${JSON.stringify(ch)}`);
   }
-  out.push({ t: "eof", s: "", sp, at: n, end: n });
+  out.push({ t: "eof", s: "", cmd: "", sp, at: n, end: n });
   return out;
 }
 

@@ -14,6 +14,7 @@ export { ParseError };
 
 const MAX_DEPTH = 60;
 
+const MUL_CMDS = new Set(["cdot", "times", "ast", "bullet", "centerdot"]);
 const TRIG = new Set(["sin", "cos", "tan", "cot", "sec", "csc"]);
 const BUILTIN_FUNCS = new Set([
   "sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan", "arccot", "arcsec", "arccsc",
@@ -163,7 +164,7 @@ function rebuild(n: Node, kids: Node[]): Node {
     case "neg":
       return { k: "neg", arg: kids[0]! };
     case "pct":
-      return { k: "pct", arg: kids[0]! };
+      return { k: "pct", arg: kids[0]!, latex: n.latex };
     case "pow":
       return { k: "pow", base: kids[0]!, exp: kids[1]! };
     default:
@@ -208,8 +209,8 @@ class Parser {
   private isOp(t: Tok, s: string) {
     return t.t === "op" && t.s === s;
   }
-  private isCmd(t: Tok, ...names: string[]) {
-    return t.t === "cmd" && names.includes(t.s);
+  private isCmd(t: Tok, name: string, alt?: string, alt2?: string) {
+    return t.t === "cmd" && (t.s === name || t.s === alt || t.s === alt2);
   }
   private expectOp(s: string) {
     const t = this.next();
@@ -342,7 +343,7 @@ class Parser {
     let left = this.implicit();
     for (;;) {
       const t = this.peek();
-      if ((this.isOp(t, "*") && !this.isOp(this.peek(1), "*")) || this.isCmd(t, "cdot", "times", "ast", "bullet", "centerdot")) {
+      if ((this.isOp(t, "*") && !this.isOp(this.peek(1), "*")) || (t.t === "cmd" && MUL_CMDS.has(t.s))) {
         this.next();
         left = mul(left, this.implicit());
       } else if (this.isOp(t, "/") || this.isCmd(t, "div", "over")) {
@@ -413,7 +414,7 @@ class Parser {
         base = { k: "fn", name: "fact", args: [base] };
       } else if (this.isOp(t, "%") || this.isCmd(t, "%")) {
         this.next();
-        base = { k: "pct", arg: base };
+        base = { k: "pct", arg: base, latex: t.t === "cmd" };
       } else if (this.isOp(t, "°") || this.isCmd(t, "circ", "degree")) {
         this.next();
       } else if (this.isOp(t, "'") || this.isCmd(t, "prime")) {
@@ -671,7 +672,7 @@ class Parser {
     return cleanSub(this.src.slice(x.at, x.end));
   }
 
-  private group(t: Extract<Tok, { t: "group" }>): Node {
+  private group(t: Tok): Node {
     const cmd = t.cmd;
     const content = t.s.trim();
     if (cmd === "begin") return this.environment(content);
@@ -729,7 +730,7 @@ class Parser {
       if (isEnd(t)) break;
       this.fail("bad matrix cell");
     }
-    const end = this.next() as Extract<Tok, { t: "group" }>;
+    const end = this.next() as Tok;
     if (end.s.trim() !== env) this.fail("mismatched \\end");
     while (rows.length > 0 && rows[rows.length - 1]!.length === 0) rows.pop();
     if (rows.length === 0) this.fail("empty matrix");
@@ -792,7 +793,7 @@ class Parser {
     return { k: "tuple", elems: groups.flat() };
   }
 
-  private cmdAtom(t: Extract<Tok, { t: "cmd" }>): Node {
+  private cmdAtom(t: Tok): Node {
     const name = t.s;
     if (name.startsWith("R:")) {
       this.next();

@@ -9,6 +9,7 @@ export type Q = { readonly n: bigint; readonly d: bigint };
 /** Results with more bits than this are treated as "not exactly computable". */
 export const MAX_BITS = 80_000;
 
+const SMALL = 1n << 1000n;
 const ZERO: Q = { n: 0n, d: 1n };
 const ONE: Q = { n: 1n, d: 1n };
 
@@ -31,12 +32,14 @@ export function q(n: bigint, d: bigint = 1n): Q | undefined {
     n = -n;
     d = -d;
   }
-  const g = gcd(n, d);
-  if (g > 1n) {
-    n /= g;
-    d /= g;
+  if (d !== 1n) {
+    const g = gcd(n, d);
+    if (g > 1n) {
+      n /= g;
+      d /= g;
+    }
   }
-  if (bitLength(n) + bitLength(d) > MAX_BITS) return undefined;
+  if ((n > SMALL || n < -SMALL || d > SMALL) && bitLength(n) + bitLength(d) > MAX_BITS) return undefined;
   return { n, d };
 }
 
