@@ -63,7 +63,8 @@ export const bleu = defineRewardType({
       const st = bleuSegmentStats(hyp, info, opts);
       const n = opts.maxNgramOrder!;
       const r = computeBleu(st.slice(2, 2 + n), st.slice(2 + n), st[0]!, st[1]!, opts);
-      return ok(r.score / 100, { bleu: r.score, precisions: r.precisions, bp: r.bp, counts: r.counts, totals: r.totals, sys_len: r.sysLen, ref_len: r.refLen });
+      // exp(mean log 100) can land a hair above 100 (sacreBLEU prints 100.00000000000004); the score stays in [0, 1]
+      return ok(Math.min(1, r.score / 100), { bleu: r.score, precisions: r.precisions, bp: r.bp, counts: r.counts, totals: r.totals, sys_len: r.sysLen, ref_len: r.refLen });
     });
   },
 });

@@ -34,7 +34,7 @@ export const chrf = defineRewardType({
     return referenceReward("chrf", (hyp, refs) => {
       const r = sentenceChrf(hyp, refs, opts);
       if (!r) return invalidInput("reference: every reference is an empty string (sacreBLEU rejects empty references)");
-      return ok(r.score / 100, { chrf: r.score, stats: r.stats, best_reference: r.bestReference });
+      return ok(Math.min(1, r.score / 100), { chrf: r.score, stats: r.stats, best_reference: r.bestReference });
     });
   },
 });
