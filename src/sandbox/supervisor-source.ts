@@ -66,6 +66,7 @@ def snapshot():
         [stat.S_IMODE(os.stat(d).st_mode) for d in WIPE],
     )
 SNAP = snapshot()
+PRISTINE_BUILTINS = dict(builtins.__dict__)
 import gc
 gc.collect()
 gc.freeze()
@@ -165,6 +166,8 @@ def new_module(name):
     mod.__file__ = MAIN
     mod.__builtins__ = builtins
     sys.modules[name] = mod
+    # The supervisor's own module is __main__ until now: the program must not find it there.
+    sys.modules["__main__"] = mod
     return mod
 
 def run_child(code):
@@ -183,21 +186,25 @@ def run_child(code):
     finish(rc)
 
 def tests_child(code, tests, start, nonce, module_name):
-    # Held in this closure before the program runs, so rebinding os.write, json or traceback
-    # in the program cannot change how verdicts are reported.
+    # Everything the harness uses after the program has run is bound here first, so a program
+    # that rebinds builtins, os.write, json or traceback cannot change how tests run or report.
     _write, _dumps, _clock, _compile, _exec, _fmt = os.write, json.dumps, time.perf_counter, compile, exec, traceback.format_exception
+    _str, _repr, _type, _dict, _range, _BaseException = str, repr, type, dict, range, BaseException
+    _cache, test_builtins = linecache.cache, dict(PRISTINE_BUILTINS)
+    n = len(tests)
+    sources = [(t, "<test %d>" % i, len(t), t.splitlines(True)) for i, t in enumerate(tests)]
     def report(*parts):
         try:
             _write(3, (nonce + " " + " ".join(parts) + "\n").encode("utf-8", "replace"))
-        except BaseException:
+        except _BaseException:
             pass
     def fmt(e):
         try:
-            text = "".join(_fmt(type(e), e, user_tb(e)))
-        except BaseException:
+            text = "".join(_fmt(_type(e), e, user_tb(e)))
+        except _BaseException:
             try:
-                text = repr(e)
-            except BaseException:
+                text = _repr(e)
+            except _BaseException:
                 text = "exception"
         return text[-TAIL:]
     mod = new_module(module_name)
@@ -207,22 +214,25 @@ def tests_child(code, tests, start, nonce, module_name):
         report("cand_fail", _dumps(fmt(e)))
         finish(1)
     report("cand_ok")
-    for i in range(start, len(tests)):
-        src = tests[i]
-        name = "<test %d>" % i
-        linecache.cache[name] = (len(src), None, src.splitlines(True), name)
-        report("start", str(i))
+    # Tests see the program's names but the builtins as they were before it ran: a program that
+    # rebinds builtins.abs or builtins.isinstance changes its own code, not the tests' checks.
+    test_ns = _dict(mod.__dict__)
+    test_ns["__builtins__"] = test_builtins
+    for i in _range(start, n):
+        src, name, size, lines = sources[i]
+        _cache[name] = (size, None, lines, name)
+        report("start", _str(i))
         t0 = _clock()
         try:
-            _exec(_compile(src, name, "exec"), mod.__dict__)
+            _exec(_compile(src, name, "exec"), test_ns)
             ok, msg = True, None
-        except BaseException as e:
+        except _BaseException as e:
             ok, msg = False, fmt(e)
         ms = "%.3f" % ((_clock() - t0) * 1000)
         if ok:
-            report("pass", str(i), ms)
+            report("pass", _str(i), ms)
         else:
-            report("fail", str(i), ms, _dumps(msg))
+            report("fail", _str(i), ms, _dumps(msg))
     finish(0)
 
 # ---------------------------------------------------------------- in the supervisor

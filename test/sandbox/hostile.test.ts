@@ -1,8 +1,9 @@
 /**
  * Hostile Python programs against the bubblewrap sandbox. Each one asserts what it tried did
- * not work, that the host is unchanged (sentinel files, the repository, /etc/shadow, /root, a
- * listener on 127.0.0.1) and that nothing of its process tree is left; at the end the same
- * pool still scores normal programs.
+ * not work, that the host is unchanged (sentinel files in a directory under the host's /tmp,
+ * the repository, /etc/shadow, /root, /usr, /etc, a listener on 127.0.0.1; the host's /tmp
+ * itself is not compared, other processes write there) and that nothing of its process tree
+ * is left; at the end the same pool still scores normal programs.
  */
 import assert from "node:assert/strict";
 import { createSocket } from "node:dgram";
@@ -54,7 +55,7 @@ describe("hostile programs", { skip: !HAVE_BWRAP && "bubblewrap is not installed
     process.env.RS_HOST_CANARY = canary;
     hostDir = mkdtempSync(join(tmpdir(), "rs-hostile-"));
     writeFileSync(join(hostDir, "sentinel.txt"), "do not touch");
-    watched = [hostDir, join(hostDir, "sentinel.txt"), join(repo, "package.json"), repo, "/etc/shadow", "/etc/passwd", "/root", "/usr", "/usr/bin", "/etc", "/tmp", "/"];
+    watched = [hostDir, join(hostDir, "sentinel.txt"), join(repo, "package.json"), repo, "/etc/shadow", "/etc/passwd", "/root", "/usr", "/usr/bin", "/etc", "/"];
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     tcpPort = (server.address() as AddressInfo).port;
     await new Promise<void>((r) => udp.bind(0, "127.0.0.1", r));
@@ -343,6 +344,12 @@ describe("hostile programs", { skip: !HAVE_BWRAP && "bubblewrap is not installed
       check: (r) => assert.deepEqual(r.tests!.map((t) => t.verdict), ["fail", "fail"]),
     },
     {
+      name: "rebind builtins the tests use",
+      code: py3(["import builtins", "builtins.abs = lambda x: 0", "builtins.isinstance = lambda *a: True", "builtins.len = lambda x: 3", "def f(): return 10.0"]),
+      tests: ["assert abs(f() - 1.0) < 1e-6", "assert isinstance(f(), str)", "assert len([]) == 3", "assert f() == 10.0"],
+      check: (r) => assert.deepEqual(r.tests!.map((t) => t.verdict), ["fail", "fail", "fail", "pass"]),
+    },
+    {
       name: "kernel keyrings and SysV / POSIX IPC (state that outlives processes)",
       code: py3([
         "import ctypes",
@@ -404,7 +411,12 @@ describe("hostile programs", { skip: !HAVE_BWRAP && "bubblewrap is not installed
         : await py.run({ code: c.code, limits: c.limits ?? {} });
       c.check(r as RunResult & Partial<TestsResult>);
       assert.ok(!JSON.stringify(r).includes(canary), "the host canary leaked");
-      assert.deepEqual(hostState(watched), before, "the host changed");
+      const now = hostState(watched);
+      assert.deepEqual(
+        watched.filter((p) => now[p] !== before[p]),
+        [],
+        "host paths changed",
+      );
       assert.deepEqual(await settleStray(py, uids), [], "processes left behind");
       // The next job in the same pool starts clean.
       const next = await py.run({ code: "import os\nprint(sorted(os.listdir('/tmp')), os.listdir('/dev/shm'))" });

@@ -89,6 +89,11 @@ describe("python sandbox", { skip: !HAVE_BWRAP && "bubblewrap is not installed" 
     assert.match(exits.tests[0]!.message!, /SystemExit/);
   });
 
+  test("tests share one namespace: an import in one test is seen by the next", async () => {
+    const r = await py.runTests({ code: "def f(x):\n    return x ** 0.5", tests: ["import math", "assert math.isclose(f(2), math.sqrt(2))"] });
+    assert.deepEqual(r.tests.map((t) => t.verdict), ["pass", "pass"]);
+  });
+
   test("tests: `if __name__ == '__main__'` blocks do not run (as in HumanEval's harness)", async () => {
     const r = await py.runTests({ code: "def f():\n    return 1\nif __name__ == '__main__':\n    input()", tests: ["assert f() == 1"] });
     assert.equal(r.tests[0]!.verdict, "pass");

@@ -29,7 +29,7 @@ const Params = z.strictObject({
   float_tolerance: z.number().nonnegative().nullable().default(null),
   /** Score 1 only when every test passes, else 0 (instead of the fraction passed). */
   all_or_nothing: z.boolean().default(false),
-  /** Warm Python sandboxes (default: 4 per core, 4–32). */
+  /** Warm Python sandboxes (default: 8 per core, 4–32). */
   pool_size: z.number().int().min(1).max(256).optional(),
   /** Run Python WITHOUT bubblewrap (rlimits only; the program can read and write this machine). Trusted code only. */
   unsafe_no_sandbox: z.boolean().default(false),

@@ -182,7 +182,7 @@ export function extractPoints(region: string): Extracted<[number, number]> {
 const TIME = String.raw`(?:\d+:)?\d+:\d+(?:\.\d+)?|\d+(?:\.\d+)?`;
 const TIME_ONLY = new RegExp(`^(?:${TIME})$`);
 const UNIT = String.raw`(?:\s*(?:s|sec|secs|second|seconds)\b)?`;
-const SPAN = new RegExp(String.raw`(${TIME})${UNIT}\s*(?:to|until|till|-|–|—|~|,)\s*(${TIME})${UNIT}`, "gi");
+const SPAN = new RegExp(String.raw`(${TIME})${UNIT}\s*(?:to|until|till|and|-|–|—|~|,)\s*(${TIME})${UNIT}`, "gi");
 export const SEGMENT_KEYS = ["segment", "segments", "timestamps", "timestamp", "time", "times", "span", "spans", "moment", "moments"] as const;
 
 /** Seconds from `12.5`, `"12.5"`, `"01:23"` (mm:ss) or `"1:02:03.5"` (hh:mm:ss). */
@@ -211,7 +211,7 @@ function segmentLeaf(v: unknown): [number, number] | undefined {
 /**
  * Time segments as [start, end] seconds: JSON (`[s, e]`, a list of them, `{"start": s, "end": e}`,
  * `{"timestamps": [s, e]}`; numbers or "mm:ss" strings), then prose such as
- * `12.5 to 17.8 seconds`, `00:12 - 00:17`, `12.5s~17.8s`.
+ * `12.5 to 17.8 seconds`, `between 12.5 and 17.8`, `00:12 - 00:17`, `12.5s~17.8s`.
  */
 export function extractSegments(region: string): Extracted<[number, number]> {
   const json = fromJson(region, segmentLeaf, SEGMENT_KEYS, "segments");
@@ -225,9 +225,9 @@ export function extractSegments(region: string): Extracted<[number, number]> {
 
 export const MASK_KEYS = ["mask", "masks", "segmentation", "rle"] as const;
 
-/** A value shaped like a mask: an RLE object `{size, counts}` or a 2-D array of rows. */
+/** A value shaped like a mask: an RLE object `{size, counts}`, polygons `{size, polygons}` or a 2-D array of rows. */
 export function isMaskLike(v: unknown): boolean {
-  if (isRecord(v)) return "size" in v && "counts" in v;
+  if (isRecord(v)) return "size" in v && ("counts" in v || "polygons" in v || "polygon" in v);
   return Array.isArray(v) && v.length > 0 && Array.isArray(v[0]) && (v[0].length === 0 || !Array.isArray(v[0][0]));
 }
 

@@ -34,6 +34,8 @@ describe("mask_iou (hand-computed)", () => {
     assert.equal((await run(JSON.stringify(centreRle), { size: [4, 4], polygons: [[1, 1, 3, 1, 3, 3, 1, 3]] })).score, 1);
     assert.equal((await run(JSON.stringify(centreRle), { segmentation: [[1, 1, 3, 1, 3, 3, 1, 3]], height: 4, width: 4 })).score, 1);
     assert.equal((await run(JSON.stringify(centreRle), { segmentation: centreRle, iscrowd: 0 })).score, 1);
+    // A polygon answer is rasterized the same way.
+    assert.equal((await run('{"size": [4, 4], "polygons": [[1, 1, 3, 1, 3, 3, 1, 3]]}', centreRle)).score, 1);
   });
 
   it("two empty masks: 0 by default (pycocotools), 1 with empty_pair_iou: 1 (DAVIS)", async () => {

@@ -80,6 +80,7 @@ describe("time segments", () => {
     assert.deepEqual(items(extractSegments('{"start": "00:12", "end": "01:02.5"}')), [[12, 62.5]]);
     assert.deepEqual(items(extractSegments("The event happens from 12.54 to 17.83 seconds.")), [[12.54, 17.83]]);
     assert.deepEqual(items(extractSegments("12.5s - 17.8s")), [[12.5, 17.8]]);
+    assert.deepEqual(items(extractSegments("It occurs between 3 and 7.5 seconds.")), [[3, 7.5]]);
     assert.deepEqual(items(extractSegments("0:01:05 ~ 0:01:10")), [[65, 70]]);
     assert.equal(seconds("1:02:03.5"), 3723.5);
     assert.equal(seconds("abc"), undefined);
@@ -95,6 +96,7 @@ describe("masks", () => {
         [1, 1],
       ],
     ]);
+    assert.deepEqual(items(extractMasks('{"size": [4, 4], "polygons": [[1, 1, 3, 1, 3, 3]]}')), [{ size: [4, 4], polygons: [[1, 1, 3, 1, 3, 3]] }]);
     assert.equal(items(extractFrames('{"frames": [[[0]], [[1]]]}')).length, 2);
     assert.equal(items(extractFrames('[{"size": [1, 1], "counts": [1]}, {"size": [1, 1], "counts": [0, 1]}]')).length, 2);
   });
