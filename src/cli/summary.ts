@@ -43,6 +43,8 @@ export class Summary {
       rows: this.rows,
       elapsed_s: elapsedMs / 1000,
       rows_per_s: elapsedMs > 0 ? Math.round((this.rows / elapsedMs) * 1000) : null,
+      /** Peak resident memory of the process (worker threads included), MB. */
+      max_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
       total: { ...stat(this.total), status: { ...this.totalStatus } },
       components: Object.fromEntries([...this.comps].map(([k, v]) => [k, { ...stat(v.m), status: { ...v.status } }])),
     };
@@ -57,7 +59,7 @@ export class Summary {
         .map(([k, n]) => `${k} ${n}`)
         .join(", ") || "none";
     const lines = [
-      `scored ${j.rows} rows in ${j.elapsed_s.toFixed(2)} s (${j.rows_per_s ?? "-"} rows/s)`,
+      `scored ${j.rows} rows in ${j.elapsed_s.toFixed(2)} s (${j.rows_per_s ?? "-"} rows/s, peak memory ${j.max_rss_mb} MB)`,
       `  total: mean ${fmt(j.total.mean)}  std ${fmt(j.total.std)}  [${counts(j.total.status)}]`,
     ];
     for (const [name, c] of Object.entries(j.components)) {
