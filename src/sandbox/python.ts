@@ -21,7 +21,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { bwrapArgs, findExecutable, SANDBOX_WORK_DIR } from "./bwrap.ts";
+import { bwrapArgs, bwrapFeatures, findExecutable, SANDBOX_WORK_DIR, type BwrapFeatures } from "./bwrap.ts";
 import { detectCgroups, removeStaleGroups, SandboxCgroup, type CgroupLayout } from "./cgroup.ts";
 import { exited, killChild } from "./kill.ts";
 import { seccompFilter } from "./seccomp.ts";
@@ -82,6 +82,8 @@ export type SandboxInfo = {
   python: string;
   bwrap?: string;
   seccomp: boolean;
+  /** bubblewrap options this version has (`--disable-userns`, tmpfs `--size`). */
+  bwrapFeatures?: BwrapFeatures;
   uid: "per-sandbox" | "shared";
   cgroup: { version: 1 | 2; pids: boolean; memory: boolean; notes: string[] } | null;
 };
@@ -182,7 +184,7 @@ class Runner {
       command = [
         o.bwrap,
         ...bwrapArgs(
-          { python: o.python, workBytes: o.workBytes, shmBytes: o.shmBytes, ...(o.seccomp ? { seccompFd: 3 } : {}) },
+          { python: o.python, workBytes: o.workBytes, shmBytes: o.shmBytes, features: bwrapFeatures(o.bwrap), ...(o.seccomp ? { seccompFd: 3 } : {}) },
           [o.python, "-I", "-c", SUPERVISOR_SOURCE, JSON.stringify(conf)],
         ),
       ];
@@ -382,7 +384,7 @@ export class PythonSandbox {
     return {
       isolation: s.ok && s.bwrap ? "bubblewrap" : "none",
       python: this.python,
-      ...(s.ok && s.bwrap ? { bwrap: s.bwrap } : {}),
+      ...(s.ok && s.bwrap ? { bwrap: s.bwrap, bwrapFeatures: bwrapFeatures(s.bwrap) } : {}),
       seccomp: s.ok && s.seccomp !== undefined,
       uid: s.ok && s.bwrap && s.setpriv && process.getuid?.() === 0 ? "per-sandbox" : "shared",
       cgroup: layout ? { version: layout.version, pids: layout.pids !== undefined, memory: layout.memory !== undefined, notes: layout.notes } : null,
