@@ -23,7 +23,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { bwrapArgs, bwrapFeatures, findExecutable, SANDBOX_WORK_DIR, type BwrapFeatures } from "./bwrap.ts";
 import { detectCgroups, removeStaleGroups, SandboxCgroup, type CgroupLayout } from "./cgroup.ts";
-import { exited, killChild } from "./kill.ts";
+import { exited, killChild, processesOfUid } from "./kill.ts";
 import { seccompFilter } from "./seccomp.ts";
 import { SUPERVISOR_SOURCE } from "./supervisor-source.ts";
 import {
@@ -326,6 +326,14 @@ class Runner {
   }
 }
 
+let uidCount = { at: 0, n: 0 };
+/** Processes of this uid now (cached for a second: counting reads /proc). */
+function sharedUidProcesses(): number {
+  const now = Date.now();
+  if (now - uidCount.at > 1000) uidCount = { at: now, n: processesOfUid(process.getuid?.() ?? 0).length };
+  return uidCount.n;
+}
+
 function abortError(signal: AbortSignal): Error {
   const r: unknown = signal.reason;
   return r instanceof Error ? r : new Error(String(r ?? "aborted"));
@@ -429,9 +437,14 @@ export class PythonSandbox {
       file_bytes: Math.round(l.fileMb * 1024 * 1024),
       output_bytes: l.outputBytes,
       open_files: l.openFiles,
-      // RLIMIT_NPROC counts every process of the real uid: only meaningful when the sandbox has
-      // a uid of its own (the supervisor and bubblewrap's monitor count too).
-      nproc: perSandboxUid ? l.processes + 2 : undefined,
+      // RLIMIT_NPROC counts every process of the real uid. With a uid per sandbox it is exact (the
+      // supervisor and bubblewrap's monitor count too); sharing this process's uid and without a
+      // pids cgroup, it can only cap the total: what the uid runs now plus every sandbox's share.
+      nproc: perSandboxUid
+        ? l.processes + 2
+        : s?.ok && s.layout?.pids === undefined && !root
+          ? sharedUidProcesses() + this.size * (l.processes + 2) + 64
+          : undefined,
     };
   }
 
