@@ -5,6 +5,7 @@
  * two size-capped tmpfs (the work dir /tmp and /dev/shm); everything else of the host —
  * /etc/shadow, /root, /home, /work, the repository, the network — does not exist inside.
  */
+import { spawnSync } from "node:child_process";
 import { accessSync, constants, lstatSync, readlinkSync } from "node:fs";
 import { delimiter, join } from "node:path";
 
@@ -18,7 +19,25 @@ export type BwrapLayout = {
   shmBytes: number;
   /** fd number bubblewrap reads the seccomp program from, when there is one. */
   seccompFd?: number;
+  features: BwrapFeatures;
 };
+
+/** Options that older bubblewrap releases lack (Ubuntu 22.04 ships 0.6). */
+export type BwrapFeatures = { disableUserns: boolean; tmpfsSize: boolean };
+
+const featureCache = new Map<string, BwrapFeatures>();
+
+/** What this bubblewrap supports, read once from its --help. */
+export function bwrapFeatures(bwrap: string): BwrapFeatures {
+  let f = featureCache.get(bwrap);
+  if (!f) {
+    const r = spawnSync(bwrap, ["--help"], { encoding: "utf8", timeout: 5000 });
+    const help = `${r.stdout ?? ""}${r.stderr ?? ""}`;
+    f = { disableUserns: help.includes("--disable-userns"), tmpfsSize: help.includes("--size") };
+    featureCache.set(bwrap, f);
+  }
+  return f;
+}
 
 /** Finds an executable: an absolute path as is, else along PATH and the usual system dirs. */
 export function findExecutable(name: string): string | undefined {
@@ -70,7 +89,7 @@ export function bwrapArgs(layout: BwrapLayout, command: string[]): string[] {
   return [
     "--unshare-all",
     "--unshare-user",
-    "--disable-userns",
+    ...(layout.features.disableUserns ? ["--disable-userns"] : []),
     "--die-with-parent",
     "--new-session",
     "--as-pid-1",
@@ -88,10 +107,10 @@ export function bwrapArgs(layout: BwrapLayout, command: string[]): string[] {
     "--ro-bind-try", "/etc/localtime", "/etc/localtime",
     "--proc", "/proc",
     "--dev", "/dev",
-    "--size", String(layout.shmBytes),
+    ...(layout.features.tmpfsSize ? ["--size", String(layout.shmBytes)] : []),
     "--tmpfs", "/dev/shm",
     "--remount-ro", "/dev",
-    "--size", String(layout.workBytes),
+    ...(layout.features.tmpfsSize ? ["--size", String(layout.workBytes)] : []),
     "--tmpfs", SANDBOX_WORK_DIR,
     "--remount-ro", "/",
     "--chdir", SANDBOX_WORK_DIR,

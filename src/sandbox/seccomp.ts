@@ -4,7 +4,9 @@
  * namespace leaves open inside one sandbox, which matter because a warm sandbox runs many jobs
  * one after another: kernel keyrings and SysV/POSIX IPC objects outlive the process that made
  * them, ptrace and process_vm_* could reach the supervisor, and prlimit on another pid could
- * lower the supervisor's own limits.
+ * lower the supervisor's own limits. New namespaces (clone/unshare flags) are refused too, as
+ * Docker's default profile does, so the sandbox holds even where bubblewrap is too old for
+ * `--disable-userns`.
  */
 
 /** struct seccomp_data offsets. */
@@ -81,6 +83,13 @@ const BLOCKED_X86_64: Record<string, number> = {
 };
 /** Allowed only on the caller itself (pid 0): Python's resource.setrlimit goes through it. */
 const PRLIMIT64_X86_64 = 302;
+/** clone is allowed without namespace flags; clone3 (whose flags BPF cannot read) answers ENOSYS so libc falls back to clone. */
+const CLONE_X86_64 = 56;
+const CLONE3_X86_64 = 435;
+/** CLONE_NEWNS | NEWCGROUP | NEWUTS | NEWIPC | NEWUSER | NEWPID | NEWNET. */
+const CLONE_NAMESPACES = 0x7e020000;
+const JSET_K = 0x45;
+const RET_ERRNO_ENOSYS = 0x00050000 | 38;
 
 type Insn = { code: number; jt: number | string; jf: number | string; k: number };
 
@@ -104,6 +113,12 @@ export function seccompFilter(arch: string = process.arch): Buffer | undefined {
   emit(JGE_K, X32_BIT, "deny", 0);
   for (const nr of Object.values(BLOCKED_X86_64)) emit(JEQ_K, nr, "deny", 0);
   emit(JEQ_K, PRLIMIT64_X86_64, "prlimit", 0);
+  emit(JEQ_K, CLONE_X86_64, "clone", 0);
+  emit(JEQ_K, CLONE3_X86_64, "enosys", 0);
+  emit(RET_K, RET_ALLOW);
+  label("clone");
+  emit(LD_W_ABS, ARG0_LO);
+  emit(JSET_K, CLONE_NAMESPACES, "deny", 0);
   emit(RET_K, RET_ALLOW);
   label("prlimit");
   emit(LD_W_ABS, ARG0_LO);
@@ -111,6 +126,8 @@ export function seccompFilter(arch: string = process.arch): Buffer | undefined {
   emit(LD_W_ABS, ARG0_HI);
   emit(JEQ_K, 0, 0, "deny");
   emit(RET_K, RET_ALLOW);
+  label("enosys");
+  emit(RET_K, RET_ERRNO_ENOSYS);
   label("deny");
   emit(RET_K, RET_ERRNO_EPERM);
   label("kill");

@@ -370,8 +370,12 @@ describe("hostile programs", { skip: !HAVE_BWRAP && "bubblewrap is not installed
         "print('mount', libc.mount(b'none', b'/tmp', b'tmpfs', 0, None), ctypes.get_errno())",
         "print('chroot', libc.chroot(b'/tmp'), ctypes.get_errno())",
         "print('sethostname', libc.sethostname(b'x', 1), ctypes.get_errno())",
+        "print('clone newuser', libc.syscall(56, 0x10000000 | 17, 0, 0, 0, 0), ctypes.get_errno())",
+        "print('clone3', libc.syscall(435, 0, 0), ctypes.get_errno())",
+        "print('unshare cmd', os.system('unshare -U true 2>/dev/null') != 0)",
       ]),
-      check: (r) => assert.equal(r.stdout, "unshare -1 1\nmount -1 1\nchroot -1 1\nsethostname -1 1\n"),
+      check: (r) =>
+        assert.equal(r.stdout, "unshare -1 1\nmount -1 1\nchroot -1 1\nsethostname -1 1\nclone newuser -1 1\nclone3 -1 38\nunshare cmd True\n"),
     },
     {
       name: "lower the supervisor's limits with prlimit",

@@ -26,7 +26,7 @@ export function findBoxes(text: string, limit = 64): Box[] {
     }
     while (k < text.length && /\s/.test(text[k]!)) k++;
     if (text[k] === "{") {
-      const close = matchBrace(text.slice(0, maxEnd), k);
+      const close = matchBrace(text, k, maxEnd);
       if (close < 0) {
         if (out.length === 0) out.push({ start, end: text.length, content: text.slice(k + 1).trim() });
         break;
@@ -50,6 +50,7 @@ const SEPARATOR_ONLY = /^(?:,|;|and|or|&|\\\\)+$/i;
 
 /** Whether two boxes separated by `between` belong to one answer. */
 function joins(between: string, earlier: string, later: string): boolean {
+  if (between.length > 300) return false;
   if (/^\s*$/.test(between)) return true;
   const stripped = between
     .replace(/\\text\s*\{([^{}]*)\}/g, " $1 ")

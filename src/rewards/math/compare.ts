@@ -214,8 +214,24 @@ function dedupe(elems: Node[]): Node[] {
 }
 
 /** A perfect matching between two equal-size lists (backtracking with a step budget). */
-function matchUnordered(a: Node[], b: Node[], ctx: Ctx, depth: number): boolean {
-  if (a.length !== b.length) return false;
+function matchUnordered(a0: Node[], b0: Node[], ctx: Ctx, depth: number): boolean {
+  if (a0.length !== b0.length) return false;
+  // Identical elements pair off first; only the rest needs the pairwise search.
+  const pool = new Map<string, number[]>();
+  b0.forEach((x, j) => {
+    const k = key(x);
+    const list = pool.get(k);
+    if (list) list.push(j);
+    else pool.set(k, [j]);
+  });
+  const taken = new Set<number>();
+  const a: Node[] = [];
+  for (const x of a0) {
+    const j = pool.get(key(x))?.pop();
+    if (j === undefined) a.push(x);
+    else taken.add(j);
+  }
+  const b = b0.filter((_, j) => !taken.has(j));
   const used = new Array<boolean>(b.length).fill(false);
   const memo = new Map<string, boolean>();
   const same = (i: number, j: number) => {

@@ -11,6 +11,7 @@ import { type BoxMode, findBoxes, boxedContent } from "./boxed.ts";
 import { normalizeLatex } from "./normalize.ts";
 import { ParseError, parseMath } from "./parse.ts";
 import * as R from "./rational.ts";
+import { FULL_NUMBER, type PlainMatch, PlainScanner } from "./plain.ts";
 import { type Env, LatexScanner } from "./scan.ts";
 
 export type Target = "latex" | "expr";
@@ -106,7 +107,7 @@ class Sources {
   }
   /** Plain-number and expression candidates of every priority (one regex pass each). */
   private get exprCands(): Candidate[] {
-    return (this.exprCache ??= this.expr ? exprCandidates(this.text) : []);
+    return (this.exprCache ??= this.expr ? exprCandidates(this.text, this.anchors) : []);
   }
 
   at(prio: number): Candidate[] {
@@ -240,7 +241,8 @@ function anchors(text: string): Anchor[] {
       out.push({ kind: colon ? "answer-colon" : "answer", start: start + 6, end: start + 12 + (colon ? 1 : 0) });
     } else out.push({ kind: s === "answer:" ? "answer-colon" : "answer", start, end });
   }
-  return out.length > 800 ? out.slice(-800) : out;
+  // Rightmost first: the last phrases are the ones that can matter.
+  return out.length > 120 ? out.slice(-120) : out;
 }
 
 /** Ends of "\s+is:?" within 100 characters after "final answer". */
@@ -350,7 +352,7 @@ const MATH_WORDS = /^(?:sin|cos|tan|cot|sec|csc|arcsin|arccos|arctan|sinh|cosh|t
  */
 function isBare(text: string): boolean {
   const t = text.trim();
-  if (t === "" || t.length > 300) return false;
+  if (t === "" || t.length > 4000) return false;
   if (/(?<!\\)\$|\\\(|\\\[|\\boxed|\\fbox|####|answer/i.test(t)) return false;
   if (t.split("\n").filter((l) => l.trim() !== "").length > 2) return false;
   const norm = normalizeLatex(t, { boxed: "none" }).replace(/\\begin\{array\}\s*\{[^{}]*\}/g, " ");
@@ -363,82 +365,73 @@ function isBare(text: string): boolean {
 
 // ---------------- plain numbers and expressions ----------------
 
-const CURRENCY = "$€£¥₹₽₪₩₫฿₡₦₱₲₴₵₸₺₼₾₿";
-const NUMBER_SRC =
-  String.raw`(?<!\d)(?:(?<i1>[-+]?[1-9]\d{0,2}(?:[ ,]\d{3})+)(?<d1>\.\d+)?|(?<i2>[-+]?\d+)(?<d2>[.,]\d+)|(?<d3>\.\d+)|(?<i3>[-+]?\d+))` +
-  String.raw`(?<pct>\s*(?:%|[Pp]ercentage|[Pp]ercent|[Pp]ct))?`;
-const EXPR_CHARS = String.raw`[\d.\s+\-*×/^()÷]`;
-const EXPR_OPS = String.raw`[+\-*×/^()÷]`;
-const EXPR_SRC = String.raw`(?<expr>[-+]?\(?-?\d${EXPR_CHARS}*${EXPR_OPS}${EXPR_CHARS}+\)?)(?<epct>\s*(?:%|[Pp]ercentage|[Pp]ercent|[Pp]ct))?`;
-const PREFIX = String.raw`(?:^|(?<=[\s=])|(?<=\*\*))`;
-const EXPR_ANCHORED = String.raw`${PREFIX}(?:\*\*)?${EXPR_SRC}(?:\*\*)?(?=\.|,|:|\s|\)|\$|$)`;
-const NUMBER_ANCHORED = String.raw`${PREFIX}(?:\*\*)?[${CURRENCY}]?${NUMBER_SRC}`;
-const EXPR_OR_NUMBER = String.raw`(?:${EXPR_ANCHORED}|${NUMBER_ANCHORED})`;
+/** The last this many characters are searched for plain numbers: answers come at the end. */
+const PLAIN_WINDOW = 50_000;
 
-const EXPR_PATTERNS: [RegExp, number, string][] = [
-  [new RegExp(String.raw`[Ff][Ii][Nn][Aa][Ll] [Aa][Nn][Ss][Ww][Ee][Rr] [Ii][Ss]:?\s*${EXPR_OR_NUMBER}\.?\s?I hope`, "g"), 0, "final answer is … I hope"],
-  [new RegExp(String.raw`[Ff][Ii][Nn][Aa][Ll] [Aa][Nn][Ss][Ww][Ee][Rr].{0,100}?\s+is:?\s*${EXPR_OR_NUMBER}`, "g"), 50, "final answer … is"],
-  [new RegExp(String.raw`[Aa][Nn][Ss][Ww][Ee][Rr]:(?:.{0,100}=\s*|.{0,50}?)${EXPR_OR_NUMBER}(?!\s*=)`, "g"), 100, "answer:"],
-  [new RegExp(String.raw`[Aa][Nn][Ss][Ww][Ee][Rr](?:.{0,100}=\s*|.{0,50}?)${EXPR_OR_NUMBER}(?!\s*=)`, "g"), 200, "answer"],
-  [new RegExp(EXPR_ANCHORED, "g"), 300, "expression"],
-  [new RegExp(NUMBER_ANCHORED, "g"), 300, "number"],
-];
-
-function exprCandidates(text: string): Candidate[] {
+/** Plain-number and expression candidates of every priority, for the text's tail. */
+function exprCandidates(fullText: string, all: Anchor[]): Candidate[] {
+  const offset = Math.max(0, fullText.length - PLAIN_WINDOW);
+  const text = offset > 0 ? fullText.slice(offset) : fullText;
+  const sc = new PlainScanner(text);
   const out: Candidate[] = [];
-  for (const [re, priority, how] of EXPR_PATTERNS) {
-    if (priority < 300 && !/answer/i.test(text)) continue;
-    re.lastIndex = 0;
-    let count = 0;
-    const found: Candidate[] = [];
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      if (m[0].length === 0) re.lastIndex++;
-      const c = exprCandidate(m, priority, how);
-      if (c) found.push(c);
-      if (++count > 20_000) break;
+  const add = (m: PlainMatch | undefined, priority: number, how: string) => {
+    if (m) out.push(plainCandidate(m, priority, how, offset));
+  };
+  for (const m of sc.allExprs().slice(-300)) add(m, 300, "expression");
+  for (const m of sc.allNumbers().slice(-300)) add(m, 300, "number");
+  const notBeforeEquals = (m: PlainMatch) => !/^\s*=/.test(text.slice(m.end, m.end + 20));
+  for (const a of all) {
+    const at = a.start - offset;
+    const aEnd = a.end - offset;
+    if (at < 0) continue;
+    const lineEnd = (from: number, max: number) => {
+      const nl = text.indexOf("\n", from);
+      return Math.min(nl < 0 ? text.length : nl, from + max);
+    };
+    if (a.kind === "final-hope") {
+      const m = sc.valueAt(skipSpaces(text, aEnd));
+      if (m && /^\.?\s?I hope/.test(text.slice(m.end, m.end + 10))) add(m, 0, "final answer is … I hope");
+    } else if (a.kind === "final-is") {
+      for (const isEnd of finalIs(text, aEnd)) {
+        const m = sc.valueAt(skipSpaces(text, isEnd));
+        if (m) {
+          add(m, 50, "final answer … is");
+          break;
+        }
+      }
+    } else {
+      const prio = a.kind === "answer-colon" ? 100 : 200;
+      const how = prio === 100 ? "answer:" : "answer";
+      let found: PlainMatch | undefined;
+      // The last "=" within 100 characters on the line, then the value after it.
+      const eqLimit = lineEnd(aEnd, 101);
+      for (let k = text.lastIndexOf("=", eqLimit - 1); k >= aEnd && !found; k = text.lastIndexOf("=", k - 1)) {
+        const m = sc.valueAt(skipSpaces(text, k + 1));
+        if (m && notBeforeEquals(m)) found = m;
+        if (k === 0) break;
+      }
+      // Else the first value within 50 characters.
+      const limit = lineEnd(aEnd, 51);
+      for (let p = aEnd; p < limit && !found; p++) {
+        const m = sc.valueAt(p);
+        if (m && notBeforeEquals(m)) found = m;
+      }
+      add(found, prio, how);
     }
-    // Only the rightmost few can matter in practice; keep the list short on huge inputs.
-    out.push(...(found.length > 300 ? found.slice(-300) : found));
   }
   return out;
 }
 
-function exprCandidate(m: RegExpExecArray, priority: number, how: string): Candidate | undefined {
-  const g = m.groups ?? {};
-  const idx = (m as RegExpExecArray & { indices?: unknown }).index;
-  const start = idx;
-  const end = idx + m[0].length;
-  if (g.expr !== undefined) {
-    const exprText = g.expr.trim();
-    const off = m[0].indexOf(g.expr);
-    const pct = g.epct !== undefined;
-    return {
-      priority,
-      start,
-      end,
-      how,
-      valueSpan: [start + off, start + off + g.expr.length],
-      evaluate: () => {
-        const node = parsePlainExpression(exprText);
-        return { node: node && pct ? { k: "pct", arg: node, latex: false } : node, text: exprText };
-      },
-    };
-  }
-  const integer = g.i1 ?? g.i2 ?? g.i3 ?? "";
-  const decimal = g.d1 ?? g.d2 ?? g.d3 ?? "";
-  if (integer === "" && decimal === "") return undefined;
-  const numText = integer + decimal;
-  const off = m[0].indexOf(numText);
-  const pct = g.pct !== undefined;
+function plainCandidate(m: PlainMatch, priority: number, how: string, offset: number): Candidate {
   return {
     priority,
-    start,
-    end,
+    start: m.start + offset,
+    end: m.end + offset,
     how,
-    valueSpan: [start + off, start + off + numText.length],
+    valueSpan: [m.valueStart + offset, m.valueEnd + offset],
     evaluate: () => {
-      const node = numberValue(integer, decimal);
-      return { node: node && pct ? { k: "pct", arg: node, latex: false } : node, text: numText };
+      const node = m.kind === "number" ? numberValue(m.integer, m.decimal) : parsePlainExpression(m.text);
+      return { node: node && m.pct ? { k: "pct", arg: node, latex: false } : node, text: m.text };
     },
   };
 }
@@ -484,7 +477,6 @@ function fullNumber(raw: string): Node | undefined {
   const node = numberValue(g.i1 ?? g.i2 ?? g.i3 ?? "", g.d1 ?? g.d2 ?? g.d3 ?? "");
   return node && g.pct !== undefined ? { k: "pct", arg: node, latex: false } : node;
 }
-const FULL_NUMBER = new RegExp(`^[${CURRENCY}]?${NUMBER_SRC}[${CURRENCY}]?$`);
 
 // ---------------- words and choice letters ----------------
 

@@ -143,9 +143,9 @@ export function lex(src: string, maxTokens = 4000): Tok[] {
 }
 
 /** Index of the `}` matching the `{` at `open`, or -1. Escaped braces count as text. */
-export function matchBrace(src: string, open: number): number {
+export function matchBrace(src: string, open: number, limit = src.length): number {
   let depth = 0;
-  for (let k = open; k < src.length; k++) {
+  for (let k = open; k < limit; k++) {
     const ch = src[k];
     if (ch === "\\") {
       k++;

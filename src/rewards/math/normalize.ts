@@ -24,12 +24,18 @@ const TRAILING_TEXT = /\\(?:text|mbox|textnormal|textrm|textbf|textit|mathrm)\s*
 
 const LEFT_RIGHT = /\\(?:left|right|mleft|mright)\s*(?=[()[\]|.]|\\[{}|]|\\l|\\r|\\[lr]?vert|\\langle|\\rangle|\\lfloor|\\rfloor|\\lceil|\\rceil|\\lbrace|\\rbrace|\\lbrack|\\rbrack)/g;
 
+const MAX_LENGTH = 20_000;
+
 export type NormalizeOptions = { boxed: BoxMode | "none" };
 
 /** Normalized LaTeX for `latex` (one extracted answer). */
 export function normalizeLatex(latex: string, opts: NormalizeOptions = { boxed: "all" }): string {
   let s = latex;
   if (opts.boxed !== "none") s = boxedContent(s, opts.boxed) ?? s;
+  // Longer than any answer: left as is (the parser rejects it), so no regex runs over 100 kB.
+  if (s.length > MAX_LENGTH) return s;
+  // One space per run: keeps every pattern below linear.
+  s = s.replace(/\s+/g, " ");
   // JSON double escaping: \\frac -> \frac (not inside matrices, where \\ is a row break).
   if (!/matrix|array/.test(s)) s = s.replace(/\\\\(?=[a-zA-Z])/g, "\\");
   s = s.replace(/\\left\s*\.|\\right\s*\./g, "").replace(LEFT_RIGHT, "");
@@ -70,13 +76,15 @@ export function normalizeLatex(latex: string, opts: NormalizeOptions = { boxed: 
 /** Sentence punctuation written inside the math: "$\frac13.$", "$(1,2).$" (an ellipsis stays). */
 function stripPunctuation(s: string): string {
   let t = s.trimEnd();
-  for (;;) {
-    if (/\.\s*\.\s*\.$/.test(t)) return t;
-    const m = /(?:\s|\\[,;:!]|\\quad|\\qquad)*[.,;:!]$/.exec(t);
+  for (let guard = 0; guard < 20; guard++) {
+    const tail = t.slice(-40);
+    if (/\.\s*\.\s*\.$/.test(tail)) return t;
+    const m = /(?:\s|\\[,;:!]|\\quad|\\qquad)*[.,;:!]$/.exec(tail);
     if (!m || t.length - m[0].length === 0) return t;
-    if (t.endsWith("!") && /[\d)a-zA-Z}]!$/.test(t)) return t; // factorial
+    if (tail.endsWith("!") && /[\d)a-zA-Z}]!$/.test(tail)) return t; // factorial
     t = t.slice(0, t.length - m[0].length).trimEnd();
   }
+  return t;
 }
 
 /** Trailing unit text: "15\mbox{ cm}^2", "125\text{ miles}", "58 square units". */

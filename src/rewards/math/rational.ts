@@ -143,11 +143,25 @@ export function fromDecimal(text: string): Q | undefined {
   return q(n, d);
 }
 
+const factorials = new Map<bigint, Q>();
+
+/** n! for n <= 3000 (about 9,000 digits), by binary splitting, cached. */
 export function factorial(n: bigint): Q | undefined {
   if (n < 0n || n > 3000n) return undefined;
-  let r = 1n;
-  for (let i = 2n; i <= n; i++) r *= i;
-  return q(r);
+  const hit = factorials.get(n);
+  if (hit) return hit;
+  const prod = (lo: bigint, hi: bigint): bigint => {
+    if (hi - lo < 16n) {
+      let r = 1n;
+      for (let i = lo; i <= hi; i++) r *= i;
+      return r;
+    }
+    const mid = (lo + hi) / 2n;
+    return prod(lo, mid) * prod(mid + 1n, hi);
+  };
+  const v = q(n < 2n ? 1n : prod(2n, n));
+  if (v && factorials.size < 256) factorials.set(n, v);
+  return v;
 }
 
 export function binomial(n: bigint, k: bigint): Q | undefined {

@@ -49,12 +49,13 @@ export class LatexScanner {
     this.closeParen = new Occurrences(text, "\\)");
   }
 
-  /** The delimited LaTeX starting exactly at `p`, if any. */
-  envAt(p: number): Env | undefined {
+  /** The delimited LaTeX starting exactly at `p`, if any (memoized for the anchor windows). */
+  envAt(p: number, memo = true): Env | undefined {
+    if (!memo) return this.computeEnvAt(p);
     const cached = this.memo.get(p);
     if (cached !== undefined) return cached ?? undefined;
     const env = this.computeEnvAt(p);
-    if (this.memo.size < 100_000) this.memo.set(p, env ?? null);
+    if (this.memo.size < 20_000) this.memo.set(p, env ?? null);
     return env;
   }
 
@@ -161,15 +162,15 @@ export class LatexScanner {
   }
 
   /** An env at `p` plus up to five more joined by ",", "and", "or". */
-  groupAt(p: number): Env[] | undefined {
-    const first = this.envAt(p);
+  groupAt(p: number, memo = true): Env[] | undefined {
+    const first = this.envAt(p, memo);
     if (!first) return undefined;
     const group = [first];
     while (group.length < 6) {
       SEPARATOR.lastIndex = group[group.length - 1]!.end;
       const m = SEPARATOR.exec(this.text);
       if (!m) break;
-      const nextEnv = this.envAt(SEPARATOR.lastIndex);
+      const nextEnv = this.envAt(SEPARATOR.lastIndex, memo);
       if (!nextEnv) break;
       group.push(nextEnv);
     }
@@ -180,19 +181,15 @@ export class LatexScanner {
   allGroups(): Env[][] {
     const out: Env[][] = [];
     const t = this.text;
-    let p = 0;
-    while (p < t.length) {
-      const c = t[p]!;
-      if (c !== "$" && c !== "\\" && c !== "-" && !(t[p + 1] === "[" && /\s/.test(c))) {
-        // Skip quickly to the next character that can open an env.
-        p++;
-        continue;
-      }
-      const g = this.groupAt(p);
+    // Only these characters can open an env: "$", "\", "-" (of -\frac), a space before "[".
+    const opener = /[$\\-]|\s(?=\[)/g;
+    for (let m = opener.exec(t); m !== null; m = opener.exec(t)) {
+      const p = m.index;
+      const g = this.groupAt(p, false);
       if (g) {
         out.push(g);
-        p = g[g.length - 1]!.end;
-      } else p++;
+        opener.lastIndex = g[g.length - 1]!.end;
+      }
     }
     return out;
   }

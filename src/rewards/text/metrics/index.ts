@@ -11,6 +11,7 @@ export { rouge, rougeMulti, rougeTokenize, rougeNTokens, rougeLTokens, rougeLsum
 export { porterStem } from "./porter.ts";
 export { sentenceGleu, corpusGleu, type GleuOptions, type GleuResult } from "./gleu.ts";
 export { meteorScore, singleMeteorScore, type MeteorOptions, type MeteorResult } from "./meteor.ts";
+export { loadWordNet, WordNet, type SynonymSource } from "./wordnet.ts";
 export { squadNormalize, squadF1, squadExactMatch, maxOverGroundTruths } from "./squad.ts";
 export { fuzzRatio, indelDistance, levenshteinDistance, levenshteinSimilarity } from "./fuzzy.ts";
 export { cosineSimilarity, bmasRecon, type BmasResult, type Vector } from "./embedding.ts";

@@ -1,21 +1,28 @@
 import { porterStem } from "./porter.ts";
 import { pyLower } from "./pystr.ts";
+import type { SynonymSource } from "./wordnet.ts";
 
 /*
- * NLTK `nltk.translate.meteor_score` (Lavie & Agarwal, 2007) without its WordNet stage.
- * Words are lower-cased, then aligned in NLTK's order: exact matches, then Porter-stem matches
- * among the words left (each scan runs from the last hypothesis word and the last reference
- * word backwards, taking the first hit). Fmean = P·R / (α·P + (1-α)·R), the fragmentation
- * penalty γ·(chunks/matches)^β, score = (1 - penalty)·Fmean; several references: the best.
+ * NLTK `nltk.translate.meteor_score` (Lavie & Agarwal, 2007). Words are lower-cased, then
+ * aligned in NLTK's three stages: exact matches, Porter-stem matches among the words left, and
+ * WordNet synonyms among the (stemmed) words left — a reference word matches when it is a lemma
+ * name (without "_") of a synset of the hypothesis word. Each scan runs from the last hypothesis
+ * word and the last reference word backwards and takes the first hit, as NLTK's does.
+ * Fmean = P·R / (α·P + (1-α)·R), penalty γ·(chunks/matches)^β, score = (1 - penalty)·Fmean;
+ * several references: the best.
  *
- * Missing: NLTK's third stage matches a leftover hypothesis word to a leftover reference word
- * when the reference word is a lemma name of a WordNet synset of the hypothesis word (e.g.
- * "ran"/"run", "car"/"automobile"). This port has no WordNet, so such pairs stay unmatched and
- * the score is lower than NLTK's whenever that stage would have matched something; for every
- * pair where it matches nothing the score is NLTK's.
+ * The synonym stage needs a `SynonymSource` (`loadWordNet()` in ./wordnet.ts reads WordNet 3.0,
+ * the database NLTK uses). Without one that stage matches nothing, so the score is NLTK's
+ * whenever WordNet would not have matched anything and lower otherwise.
  */
 
-export type MeteorOptions = { alpha?: number; beta?: number; gamma?: number };
+export type MeteorOptions = {
+  alpha?: number;
+  beta?: number;
+  gamma?: number;
+  /** WordNet for the synonym stage; omitted = no synonym matching. */
+  wordnet?: SynonymSource;
+};
 
 export type MeteorResult = {
   score: number;
@@ -46,6 +53,25 @@ function matchEnums(hyp: Enum, ref: Enum): [number, number][] {
   return out;
 }
 
+/** NLTK `_enum_wordnetsyn_match`: the hypothesis word itself plus its synsets' lemma names without "_". */
+function synonymMatches(hyp: Enum, ref: Enum, wordnet: SynonymSource): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = hyp.length - 1; i >= 0; i--) {
+    const w = hyp[i]![1];
+    const syns = new Set<string>([w]);
+    for (const name of wordnet.lemmaNames(w)) if (!name.includes("_")) syns.add(name);
+    for (let j = ref.length - 1; j >= 0; j--) {
+      if (syns.has(ref[j]![1])) {
+        out.push([hyp[i]![0], ref[j]![0]]);
+        hyp.splice(i, 1);
+        ref.splice(j, 1);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
 /** NLTK `_count_chunks` over matches sorted by hypothesis position. */
 function countChunks(matches: readonly [number, number][]): number {
   let chunks = 1;
@@ -59,7 +85,7 @@ function countChunks(matches: readonly [number, number][]): number {
 
 type Single = Omit<MeteorResult, "bestReference">;
 
-/** NLTK `single_meteor_score(reference, hypothesis)` on token lists (without WordNet). */
+/** NLTK `single_meteor_score(reference, hypothesis)` on token lists. */
 export function singleMeteorScore(reference: readonly string[], hypothesis: readonly string[], opts: MeteorOptions = {}): Single {
   const alpha = opts.alpha ?? 0.9;
   const beta = opts.beta ?? 3;
@@ -73,7 +99,8 @@ export function singleMeteorScore(reference: readonly string[], hypothesis: read
   hyp = hyp.map(([i, w]) => [i, porterStem(w)]);
   ref = ref.map(([i, w]) => [i, porterStem(w)]);
   const stem = matchEnums(hyp, ref);
-  const matches = [...exact, ...stem].sort((a, b) => a[0] - b[0]);
+  const syn = opts.wordnet ? synonymMatches(hyp, ref, opts.wordnet) : [];
+  const matches = [...exact, ...stem, ...syn].sort((a, b) => a[0] - b[0]);
   const m = matches.length;
   const zero: Single = { score: 0, matches: m, chunks: 0, precision: hypLen ? m / hypLen : 0, recall: refLen ? m / refLen : 0 };
   // NLTK returns 0 on any ZeroDivisionError: empty hypothesis, empty reference, or no match
