@@ -43,6 +43,18 @@ export interface RewardType<P = any> {
   readonly uses: readonly SampleField[];
   /** This type's deadline per call when the spec sets none (default 10 s). */
   readonly defaultDeadlineMs?: number;
+  /**
+   * Cheaper to compute than to hash (a string comparison, a length): never cached, because the
+   * content hash would cost more than the reward.
+   */
+  readonly cheap?: boolean;
+  /**
+   * Linear time in its input, with no user-supplied pattern that could backtrack: a worker-run
+   * type with this flag runs on the calling thread when its input is small (see INLINE_MAX_CHARS),
+   * because shipping a sample to a worker costs more than scoring it. Larger inputs still go to a
+   * killable worker, so a deadline always holds.
+   */
+  readonly inline?: boolean;
   /** Whether identical inputs give identical outcomes (default true): enables the cache. */
   readonly deterministic?: boolean;
   create(params: P, env: CreateEnv): Reward | Promise<Reward>;

@@ -9,6 +9,8 @@ import { gateFails } from "../spec/policy.ts";
 import { isCacheable, OutcomeCache } from "./cache.ts";
 import { Limiter } from "./limiter.ts";
 import { runMainCall } from "./run-main.ts";
+import { checkOutcomes } from "../core/validate-outcome.ts";
+import { describeError, errorOutcome } from "../core/outcome.ts";
 import { WorkerPool } from "./worker-pool.ts";
 
 /** A sample's total and every component, as every output format reports it. */
@@ -31,6 +33,13 @@ export type PipelineOptions = {
   maxHeapMb?: number;
 };
 
+/**
+ * Inputs up to this many characters run inline for `inline` reward types (linear-time built-ins):
+ * at tens of nanoseconds per character that is well under a millisecond, while a worker round trip
+ * costs more than the work. Larger inputs go to a killable worker.
+ */
+export const INLINE_MAX_CHARS = 65_536;
+
 export type RewardStats = Record<Status, number> & { cacheHits: number; calls: number; ms: number };
 
 /**
@@ -42,6 +51,9 @@ export class Pipeline {
   readonly stats: Record<string, RewardStats> = {};
   private readonly cache: OutcomeCache;
   private readonly main = new Map<string, Reward>();
+  /** Worker-run rewards that may also run inline for small inputs (instances live in `main` too). */
+  private readonly inline = new Set<string>();
+  private readonly cheap = new Set<string>();
   private readonly limiter: Limiter;
   private pool?: WorkerPool;
   /** Rewards a short-circuit gate needs: computed before the rest. */
@@ -66,19 +78,27 @@ export class Pipeline {
 
   static async create(spec: CompiledSpec, options: PipelineOptions): Promise<Pipeline> {
     const p = new Pipeline(spec, options);
-    for (const node of spec.rewards.filter((r) => r.runs === "main")) {
+    for (const node of spec.rewards) {
       const type = options.registry.get(node.type);
       if (!type) throw new Error(`reward type "${node.type}" is not registered`);
-      p.main.set(node.name, await type.create(node.params as never, { name: node.name, baseDir: spec.baseDir }));
+      if (type.cheap) p.cheap.add(node.name);
+      const inline = node.runs === "worker" && type.inline === true;
+      if (inline) p.inline.add(node.name);
+      if (node.runs === "main" || inline) {
+        p.main.set(node.name, await type.create(node.params as never, { name: node.name, baseDir: spec.baseDir }));
+      }
     }
-    const workerNodes = spec.rewards.filter((r) => r.runs === "worker");
-    if (workerNodes.length > 0) {
-      p.pool = new WorkerPool(
-        { registryModule: options.registryModule, rewards: workerNodes, baseDir: spec.baseDir },
-        { size: options.workers, maxHeapMb: options.maxHeapMb },
-      );
-    }
+    // Workers start now when some reward always needs them; for inline-only specs, on first need.
+    if (spec.rewards.some((r) => r.runs === "worker" && !p.inline.has(r.name))) p.ensurePool();
     return p;
+  }
+
+  private ensurePool(): WorkerPool {
+    this.pool ??= new WorkerPool(
+      { registryModule: this.options.registryModule, rewards: this.spec.rewards.filter((r) => r.runs === "worker"), baseDir: this.spec.baseDir },
+      { size: this.options.workers, maxHeapMb: this.options.maxHeapMb },
+    );
+    return this.pool;
   }
 
   /** Resolves when every worker has built its rewards; rejects with the reason otherwise. */
@@ -164,7 +184,7 @@ export class Pipeline {
     const stats = this.stats[node.name]!;
     const started = performance.now();
     const perSample = node.granularity === "sample";
-    const useCache = node.cache && perSample && this.spec.cacheSize > 0;
+    const useCache = node.cache && perSample && this.spec.cacheSize > 0 && !this.cheap.has(node.name);
     // Deduplicate: identical inputs in the batch are computed once (GRPO groups repeat samples).
     const todo: number[] = [];
     const followers = new Map<number, number[]>();
@@ -217,8 +237,10 @@ export class Pipeline {
 
     const callSamples = calls.map((c) => c.map(projected));
     let results: Outcome[][];
-    if (node.runs === "worker") {
-      results = await this.pool!.run(node.name, callSamples, node.deadlineMs);
+    if (node.runs === "worker" && this.inline.has(node.name)) {
+      results = await this.runInline(node, callSamples, groups, samples);
+    } else if (node.runs === "worker") {
+      results = await this.ensurePool().run(node.name, callSamples, node.deadlineMs);
     } else {
       const reward = this.main.get(node.name)!;
       const group = (s: Sample) => (s.group === undefined ? [s] : (groups.get(s.group) ?? []).map((j) => samples[j]!));
@@ -246,10 +268,63 @@ export class Pipeline {
     stats.ms += performance.now() - started;
   }
 
+  /** Small inputs on this thread in one score() call per granularity unit; large ones to a worker. */
+  private async runInline(node: RewardNode, calls: Sample[][], groups: Map<string, number[]>, samples: readonly Sample[]): Promise<Outcome[][]> {
+    const results: Outcome[][] = new Array(calls.length);
+    const small: number[] = [];
+    const large: number[] = [];
+    calls.forEach((c, k) => (c.every((s) => withinChars(s, node.uses, INLINE_MAX_CHARS)) ? small : large).push(k));
+    const reward = this.main.get(node.name)!;
+    const ctx = {
+      signal: NEVER_ABORTED,
+      deadline: Date.now() + node.deadlineMs,
+      group: (s: Sample) => (s.group === undefined ? [s] : (groups.get(s.group) ?? []).map((j) => samples[j]!)),
+    };
+    // Per-sample rewards take all small samples in one call; group/batch ones call by call.
+    const units = node.granularity === "sample" && small.length > 0 ? [small] : small.map((k) => [k]);
+    for (const unit of units) {
+      const batch = unit.flatMap((k) => calls[k]!);
+      let outs: Outcome[];
+      try {
+        outs = checkOutcomes(await reward.score(batch, ctx), batch.length, node.name);
+      } catch (err) {
+        const o = errorOutcome(`reward ${node.name} threw: ${describeError(err)}`);
+        outs = batch.map(() => o);
+      }
+      let at = 0;
+      for (const k of unit) {
+        const n = calls[k]!.length;
+        results[k] = outs.slice(at, at + n);
+        at += n;
+      }
+    }
+    if (large.length > 0) {
+      const out = await this.ensurePool().run(node.name, large.map((k) => calls[k]!), node.deadlineMs);
+      large.forEach((k, j) => (results[k] = out[j]!));
+    }
+    return results;
+  }
+
   async close(): Promise<void> {
     await this.pool?.close();
     await Promise.all([...this.main.values()].map((r) => r.close?.()));
   }
+}
+
+const NEVER_ABORTED = new AbortController().signal;
+
+/** Whether the text a reward reads from `s` is at most `limit` characters (stops counting early). */
+function withinChars(s: Sample, uses: readonly string[], limit: number): boolean {
+  let left = limit;
+  const visit = (v: unknown, depth: number): boolean => {
+    if (typeof v === "string") return (left -= v.length) >= 0;
+    if (v === null || typeof v !== "object") return (left -= 8) >= 0;
+    if (depth > 20) return false;
+    for (const x of Array.isArray(v) ? v : Object.values(v)) if (!visit(x, depth + 1)) return false;
+    return true;
+  };
+  for (const f of uses) if (!visit((s as Record<string, unknown>)[f], 0)) return false;
+  return true;
 }
 
 /** Group id -> indices of valid samples in input order. */

@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { errorOutcome, timeout } from "../core/outcome.ts";
 import type { Outcome, Sample } from "../core/types.ts";
-import { IDLE, type FromWorker, type WorkerInit } from "./worker-protocol.ts";
+import { IDLE, type FromWorker, type ToWorker, type WorkerInit } from "./worker-protocol.ts";
 
 export type WorkerPoolOptions = {
   size?: number;
@@ -46,6 +46,15 @@ const workerEntry: URL | string = fromSource
  * current call is past its deadline; that call becomes `timeout`, finished calls are kept and the
  * rest go to a fresh worker. A crash (out of memory, native fault) fails only the call it hit.
  */
+/** Samples as JSON text when they survive it unchanged in kind (no BigInt, no cycles), else as objects. */
+function asJson(samples: Sample[]): Sample[] | string {
+  try {
+    return JSON.stringify(samples);
+  } catch {
+    return samples;
+  }
+}
+
 export class WorkerPool {
   readonly size: number;
   private readonly slots: Slot[] = [];
@@ -116,7 +125,11 @@ export class WorkerPool {
       slot.worker.ref();
       Atomics.store(slot.progress, 0, IDLE);
       const calls = slot.indices.length === job.calls.length ? job.calls : slot.indices.map((k) => job.calls[k]!);
-      slot.worker.postMessage({ type: "task", id: job.id, reward: job.reward, calls, deadlineMs: job.deadlineMs });
+      const flat = calls.every((c) => c.length === 1);
+      const samples = flat ? calls.map((c) => c[0]!) : calls.flat();
+      const task: ToWorker = { type: "task", id: job.id, reward: job.reward, samples: asJson(samples), deadlineMs: job.deadlineMs };
+      if (!flat) task.sizes = calls.map((c) => c.length);
+      slot.worker.postMessage(task);
     }
     this.armWatchdog();
   }
@@ -184,7 +197,15 @@ export class WorkerPool {
       case "done": {
         const job = slot.job;
         if (!job || job.id !== m.id) return;
-        m.outcomes.forEach((o, k) => this.setResult(job, slot.indices[m.from + k]!, o));
+        // Flat outcomes, call after call: each call takes as many as it has samples.
+        const outcomes = typeof m.outcomes === "string" ? (JSON.parse(m.outcomes) as Outcome[]) : m.outcomes;
+        let at = 0;
+        for (let c = m.from; at < outcomes.length; c++) {
+          const k = slot.indices[c]!;
+          const n = job.calls[k]!.length;
+          this.setResult(job, k, n === 1 ? [outcomes[at]!] : outcomes.slice(at, at + n));
+          at += n;
+        }
         if (m.type === "done") {
           slot.job = undefined;
           worker.unref();

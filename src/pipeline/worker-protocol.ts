@@ -12,13 +12,25 @@ export type WorkerInit = {
   progress: SharedArrayBuffer;
 };
 
-export type ToWorker = { type: "task"; id: number; reward: string; calls: Sample[][]; deadlineMs: number };
+/**
+ * One task: score() calls over `samples`, cut into calls of `sizes[k]` samples each (absent when
+ * every call is one sample — the common case, sent flat because every extra array costs clone time).
+ */
+export type ToWorker = {
+  type: "task";
+  id: number;
+  reward: string;
+  /** The samples, or their JSON text: one string clones far faster than thousands of small objects. */
+  samples: Sample[] | string;
+  sizes?: number[];
+  deadlineMs: number;
+};
 
 export type FromWorker =
   | { type: "ready" }
   | { type: "init-error"; message: string }
-  /** Outcomes of calls [from, from + outcomes.length) of task `id`. */
-  | { type: "partial"; id: number; from: number; outcomes: Outcome[][] }
-  | { type: "done"; id: number; from: number; outcomes: Outcome[][] };
+  /** Outcomes of the calls numbered from `from` of task `id`, flat in call order (or their JSON text). */
+  | { type: "partial"; id: number; from: number; outcomes: Outcome[] | string }
+  | { type: "done"; id: number; from: number; outcomes: Outcome[] | string };
 
 export const IDLE = -1n;

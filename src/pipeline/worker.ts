@@ -14,13 +14,20 @@ import { IDLE, type FromWorker, type ToWorker, type WorkerInit } from "./worker-
 const init = workerData as WorkerInit;
 const port = parentPort!;
 const progress = new BigInt64Array(init.progress);
-/** Posts a message; outcomes holding something uncloneable (a function, a class) go as their JSON. */
+/**
+ * Posts a message. Outcomes go as JSON text — one string clones much faster than many small
+ * objects, and the main thread is the bottleneck — unless JSON cannot carry them (a BigInt),
+ * then as objects.
+ */
 function post(m: FromWorker): void {
-  try {
-    port.postMessage(m);
-  } catch {
-    port.postMessage(JSON.parse(JSON.stringify(m)) as FromWorker);
+  if ((m.type === "partial" || m.type === "done") && typeof m.outcomes !== "string") {
+    try {
+      m.outcomes = JSON.stringify(m.outcomes);
+    } catch {
+      // keep the objects
+    }
   }
+  port.postMessage(m);
 }
 /** How often partial results are sent back, bounding the work lost when the thread is killed. */
 const FLUSH_MS = 20;
@@ -42,11 +49,16 @@ async function build(): Promise<Map<string, Reward>> {
 
 async function runTask(rewards: Map<string, Reward>, task: ToWorker): Promise<void> {
   const reward = rewards.get(task.reward);
+  const samples = typeof task.samples === "string" ? (JSON.parse(task.samples) as Sample[]) : task.samples;
+  const calls = task.sizes ? cut(samples, task.sizes) : samples.map((s) => [s]);
+  // One signal per task: a call past its deadline is stopped by terminating this thread anyway;
+  // the signal only lets well-behaved async rewards give up early.
+  const signal = AbortSignal.timeout(task.deadlineMs * calls.length);
   let flushedUpTo = 0;
   let lastFlush = Date.now();
-  const results: Outcome[][] = [];
-  for (let i = 0; i < task.calls.length; i++) {
-    const call = task.calls[i]!;
+  const results: Outcome[] = [];
+  for (let i = 0; i < calls.length; i++) {
+    const call = calls[i]!;
     const start = Date.now();
     Atomics.store(progress, 1, BigInt(start));
     Atomics.store(progress, 0, BigInt(i));
@@ -54,10 +66,8 @@ async function runTask(rewards: Map<string, Reward>, task: ToWorker): Promise<vo
     if (!reward) {
       outs = call.map(() => errorOutcome(`reward ${task.reward} is not loaded in the worker`));
     } else {
-      const ctrl = new AbortController();
-      const timer = setTimeout(() => ctrl.abort(new Error("deadline")), task.deadlineMs);
       const ctx: RewardContext = {
-        signal: ctrl.signal,
+        signal,
         deadline: start + task.deadlineMs,
         group: (s: Sample) => (s.group === undefined ? [s] : call.filter((x) => x.group === s.group)),
       };
@@ -66,20 +76,29 @@ async function runTask(rewards: Map<string, Reward>, task: ToWorker): Promise<vo
       } catch (err) {
         const o = errorOutcome(`reward ${task.reward} threw: ${describeError(err)}`);
         outs = call.map(() => o);
-      } finally {
-        clearTimeout(timer);
       }
     }
-    results.push(outs);
+    for (const o of outs) results.push(o);
     const now = Date.now();
-    if (now - lastFlush >= FLUSH_MS && i + 1 < task.calls.length) {
-      post({ type: "partial", id: task.id, from: flushedUpTo, outcomes: results.slice(flushedUpTo) });
-      flushedUpTo = results.length;
+    if (now - lastFlush >= FLUSH_MS && i + 1 < calls.length) {
+      const done = i + 1;
+      post({ type: "partial", id: task.id, from: flushedUpTo, outcomes: results.splice(0) });
+      flushedUpTo = done;
       lastFlush = now;
     }
   }
   Atomics.store(progress, 0, IDLE);
-  post({ type: "done", id: task.id, from: flushedUpTo, outcomes: results.slice(flushedUpTo) });
+  post({ type: "done", id: task.id, from: flushedUpTo, outcomes: results });
+}
+
+function cut(samples: Sample[], sizes: number[]): Sample[][] {
+  const out: Sample[][] = [];
+  let at = 0;
+  for (const n of sizes) {
+    out.push(samples.slice(at, at + n));
+    at += n;
+  }
+  return out;
 }
 
 try {

@@ -25,6 +25,8 @@ export const contains = defineRewardType({
   summary: "the completion contains the reference (or fixed values)",
   params: Params,
   runs: "worker",
+  cheap: true,
+  inline: true,
   uses: ["completion", "reference"],
   describe: (p) => `${p.negate ? "does not contain" : "contains"} ${p.mode} of ${p.values ? JSON.stringify(p.values) : "the reference"}`,
   create(p) {

@@ -26,6 +26,8 @@ export const exactMatch = defineRewardType({
   summary: "the completion (or its <tag> content) equals the reference after normalization",
   params: z.strictObject(NormalizeParams),
   runs: "worker",
+  cheap: true,
+  inline: true,
   uses: ["completion", "reference"],
   describe: (p) => `exact match${p.squad ? " (SQuAD normalization)" : ""}${p.tag ? ` of <${p.tag}>` : ""}`,
   create(p) {

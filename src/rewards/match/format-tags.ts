@@ -35,6 +35,8 @@ export const formatTags = defineRewardType({
   summary: "required <tag>…</tag> blocks are present (in order; strict: and nothing else)",
   params: Params,
   runs: "worker",
+  cheap: true,
+  inline: true,
   uses: ["completion"],
   describe: (p) => `${p.strict ? "strict" : "lenient"} format ${p.tags.map((t) => `<${t}>…</${t}>`).join(" ")}${p.order ? " in order" : ""}`,
   create(p) {

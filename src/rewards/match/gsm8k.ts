@@ -14,7 +14,9 @@ const Params = z.strictObject({
   correct_score: z.number().finite().default(1),
 });
 
-const ANSWER_IS = /answer\s*(?:is|:|=)\s*:?\s*\**\s*(-?\s?[$€£¥]?\s?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|-?\.\d+)/gi;
+// One character class between the phrase and the number: adjacent optional \s* groups would
+// backtrack polynomially on long runs of spaces.
+const ANSWER_IS = /answer\s*(?:is|:|=)[\s:*]*(-?\s?[$€£¥]?\s?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|-?\.\d+)/gi;
 
 /** The final answer of a GSM8K-style text: `#### N`, else "the answer is N", else the last number. */
 export function extractGsm8kAnswer(text: string, strict: boolean): { raw: string; how: string } | undefined {
@@ -54,6 +56,8 @@ export const gsm8k = defineRewardType({
   summary: "GSM8K final answer (#### N, 'the answer is N', or the last number) equals the gold number",
   params: Params,
   runs: "worker",
+  cheap: true,
+  inline: true,
   uses: ["completion", "reference"],
   create(p) {
     const one = (s: Sample): Outcome => {

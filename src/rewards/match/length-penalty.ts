@@ -50,6 +50,8 @@ export const lengthPenalty = defineRewardType({
   summary: "penalty for length beyond a target (linear) or DAPO's soft overlong punishment",
   params: Params,
   runs: "worker",
+  cheap: true,
+  inline: true,
   uses: ["completion"],
   describe: (p) =>
     p.mode === "dapo"

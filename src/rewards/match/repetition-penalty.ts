@@ -36,6 +36,8 @@ export const repetitionPenalty = defineRewardType({
   summary: "penalty proportional to the share of repeated word n-grams",
   params: Params,
   runs: "worker",
+  cheap: true,
+  inline: true,
   uses: ["completion"],
   describe: (p) => `repeated ${p.ngram_size}-gram ratio × ${p.max_penalty}`,
   create(p) {
