@@ -360,7 +360,8 @@ function isBare(text: string): boolean {
   // Capital runs (AB, MBCN) name points and segments, they are not prose.
   const words = (outside.match(/[A-Za-z]{2,}/g) ?? []).filter((w) => !MATH_WORDS.test(w) && !/^[A-Z]{2,5}$/.test(w));
   if (words.length === 0) return true;
-  return words.length === 1 && /^[\s()*.]*[A-Za-z]+[\s()*.]*$/.test(outside);
+  // A word or a few ("even", "no solution"), nothing else.
+  return words.length <= 4 && /^[\s()*.]*[A-Za-z]+(?:\s+[A-Za-z]+)*[\s()*.]*$/.test(outside);
 }
 
 // ---------------- plain numbers and expressions ----------------
