@@ -179,9 +179,15 @@ function asFinite(n: Node): Finite | undefined {
   return undefined;
 }
 
+/** {1, 3} ∪ {2, 4} is {1, 2, 3, 4}. */
+function flattenUnion(n: Node): Node {
+  if (n.k === "union" && n.args.every((a) => a.k === "set")) return { k: "set", elems: n.args.flatMap((a) => (a as Extract<Node, { k: "set" }>).elems) };
+  return n;
+}
+
 function setsEqual(gold: Node, pred: Node, ctx: Ctx, depth: number): boolean {
-  const g = isSetLike(gold) ? gold : ({ k: "set", elems: [gold] } as Node);
-  const p = isSetLike(pred) ? pred : ({ k: "set", elems: [pred] } as Node);
+  const g = isSetLike(gold) ? flattenUnion(gold) : ({ k: "set", elems: [gold] } as Node);
+  const p = isSetLike(pred) ? flattenUnion(pred) : ({ k: "set", elems: [pred] } as Node);
   if (g.k === "interval" && p.k === "interval") {
     if (g.lopen === p.lopen && g.ropen === p.ropen && eq(g.lo, p.lo, ctx, depth + 1) && eq(g.hi, p.hi, ctx, depth + 1)) return true;
     if (!(g.pair && p.pair)) return false;

@@ -57,6 +57,12 @@ export const math = defineRewardType({
   granularity: "sample",
   defaultDeadlineMs: 2000,
   uses: ["completion", "reference"],
+  describe(p) {
+    const opts = [`float_rounding ${p.float_rounding}`, p.strict ? "strict" : "non-strict", `targets ${p.targets}`];
+    if (p.require_boxed) opts.push("\\boxed required");
+    if (p.allow_set_relation_comp) opts.push("set/relation both ways");
+    return `math answer equivalence, Math-Verify rules (${opts.join(", ")}): ${p.correct_score} if equal, ${p.format_score} if wrong`;
+  },
   create(p) {
     const extract: ExtractOptions = { targets: targetsOf(p.targets), boxedPriority: p.boxed_priority === "first" ? 0 : 50, requireBoxed: p.require_boxed };
     const goldExtract: ExtractOptions = { ...extract, requireBoxed: false };
