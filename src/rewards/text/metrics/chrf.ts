@@ -1,3 +1,4 @@
+import { ngramCounts } from "./ngrams.ts";
 import { codePoints, isBmpOnly, pyLen, pyLower, pyRemoveSpaces, pySplit } from "./pystr.ts";
 
 /*
@@ -84,14 +85,6 @@ export function chrfWords(sent: string): string[] {
   return out;
 }
 
-function wordNgrams(words: readonly string[], n: number): Counts {
-  const m: Counts = new Map();
-  for (let i = 0; i + n <= words.length; i++) {
-    const k = words.slice(i, i + n).join(" ");
-    m.set(k, (m.get(k) ?? 0) + 1);
-  }
-  return m;
-}
 
 type Side = { chars: Counts; len: number; words: Counts[] };
 
@@ -101,7 +94,7 @@ function allNgrams(s: string, o: Required<ChrfOptions>): Side {
   const words: Counts[] = [];
   if (o.wordOrder > 0) {
     const w = chrfWords(line);
-    for (let n = 1; n <= o.wordOrder; n++) words.push(wordNgrams(w, n));
+    for (let n = 1; n <= o.wordOrder; n++) words.push(ngramCounts(w, n));
   }
   return { chars: grams, len, words };
 }

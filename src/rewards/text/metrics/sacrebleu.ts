@@ -1,3 +1,4 @@
+import { ngramCounts } from "./ngrams.ts";
 import { pyLower, pyRstrip, pySplit } from "./pystr.ts";
 import { tokenize13a } from "./tokenize-13a.ts";
 
@@ -87,19 +88,8 @@ export function computeBleu(
 
 type NgramCounts = Map<string, number>[];
 
-/** All 1..maxOrder n-grams of a whitespace-tokenized line, one map per order (keys join tokens with a space, which no token contains). */
-function wordNgrams(tokens: readonly string[], maxOrder: number): NgramCounts {
-  const out: NgramCounts = [];
-  for (let n = 1; n <= maxOrder; n++) {
-    const m = new Map<string, number>();
-    for (let i = 0; i + n <= tokens.length; i++) {
-      const key = n === 1 ? tokens[i]! : tokens.slice(i, i + n).join(" ");
-      m.set(key, (m.get(key) ?? 0) + 1);
-    }
-    out.push(m);
-  }
-  return out;
-}
+/** All 1..maxOrder n-grams of a whitespace-tokenized line, one map per order. */
+const wordNgrams = (tokens: readonly string[], maxOrder: number): NgramCounts => Array.from({ length: maxOrder }, (_, i) => ngramCounts(tokens, i + 1));
 
 /** References prepared once: merged n-gram maxima and lengths (sacreBLEU `_extract_reference_info`). */
 export type BleuReferenceInfo = { ngrams: NgramCounts; lens: number[] };
