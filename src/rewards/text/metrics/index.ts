@@ -16,3 +16,4 @@ export { squadNormalize, squadF1, squadExactMatch, maxOverGroundTruths } from ".
 export { fuzzRatio, indelDistance, levenshteinDistance, levenshteinSimilarity } from "./fuzzy.ts";
 export { cosineSimilarity, bmasRecon, type BmasResult, type Vector } from "./embedding.ts";
 export { pySplit, pyLower, pyRstrip, pyStrip, codePoints, pyLen } from "./pystr.ts";
+export { openaiTextSimilarity, OPENAI_TEXT_SIMILARITY_METRICS, type OpenAiTextSimilarityMetric, type OpenAiTextSimilarityOptions } from "./openai-grader.ts";
