@@ -249,6 +249,8 @@ export function isBare(text: string): boolean {
   if (t === "" || t.length > 4000) return false;
   if (/(?<!\\)\$|\\\(|\\\[|\\boxed|\\fbox|####|answer/i.test(t)) return false;
   if (t.split("\n").filter((l) => l.trim() !== "").length > 2) return false;
+  // Cheap reject before normalizing: unit words can drop a couple of words, not a sentence.
+  if ((t.replace(/\\[a-zA-Z]+/g, " ").match(/[A-Za-z]{2,}/g)?.length ?? 0) > 8) return false;
   const norm = normalizeLatex(t, { boxed: "none" }).replace(/\\begin\{array\}\s*\{[^{}]*\}/g, " ");
   const outside = norm.replace(/\\(?:text|mathrm|textbf|mbox|operatorname|mathbb|mathbf|begin|end)\s*\{[^{}]*\}/g, " ").replace(/\\[a-zA-Z]+/g, " ");
   // Capital runs (AB, MBCN) name points and segments, they are not prose.
@@ -264,29 +266,43 @@ export function isBare(text: string): boolean {
 const PLAIN_WINDOW = 50_000;
 
 /** Plain-number and expression candidates of every priority, for the text's tail. */
-export function exprCandidates(fullText: string, all: Anchor[]): Candidate[] {
-  const offset = Math.max(0, fullText.length - PLAIN_WINDOW);
-  const text = offset > 0 ? fullText.slice(offset) : fullText;
-  const sc = new PlainScanner(text);
+/** The tail of a text searched for plain values, with its scanner. */
+export class PlainTail {
+  readonly offset: number;
+  readonly text: string;
+  readonly scanner: PlainScanner;
+  constructor(fullText: string) {
+    this.offset = Math.max(0, fullText.length - PLAIN_WINDOW);
+    this.text = this.offset > 0 ? fullText.slice(this.offset) : fullText;
+    this.scanner = new PlainScanner(this.text);
+  }
+}
+
+/** Plain-number and expression candidates of one priority. */
+export function exprCandidates(tail: PlainTail, all: Anchor[], prio: number): Candidate[] {
+  const { offset, text, scanner: sc } = tail;
   const out: Candidate[] = [];
   const add = (m: PlainMatch | undefined, priority: number, how: string) => {
     if (m) out.push(plainCandidate(m, priority, how, offset));
   };
-  for (const m of sc.allExprs().slice(-300)) add(m, 300, "expression");
-  for (const m of sc.allNumbers().slice(-300)) add(m, 300, "number");
+  if (prio === 300) {
+    for (const m of sc.allExprs().slice(-300)) add(m, 300, "expression");
+    for (const m of sc.allNumbers().slice(-300)) add(m, 300, "number");
+    return out;
+  }
   const notBeforeEquals = (m: PlainMatch) => !/^\s*=/.test(text.slice(m.end, m.end + 20));
+  const lineEnd = (from: number, max: number) => {
+    const nl = text.indexOf("\n", from);
+    return Math.min(nl < 0 ? text.length : nl, from + max);
+  };
   for (const a of all) {
     const at = a.start - offset;
     const aEnd = a.end - offset;
     if (at < 0) continue;
-    const lineEnd = (from: number, max: number) => {
-      const nl = text.indexOf("\n", from);
-      return Math.min(nl < 0 ? text.length : nl, from + max);
-    };
-    if (a.kind === "final-hope") {
+    if (a.kind === "final-hope" && prio === 0) {
       const m = sc.valueAt(skipSpaces(text, aEnd));
       if (m && /^\.?\s?I hope/.test(text.slice(m.end, m.end + 10))) add(m, 0, "final answer is … I hope");
-    } else if (a.kind === "final-is") {
+    } else if (a.kind === "final-is" && prio === 50) {
       for (const isEnd of finalIs(text, aEnd)) {
         const m = sc.valueAt(skipSpaces(text, isEnd));
         if (m) {
@@ -294,8 +310,7 @@ export function exprCandidates(fullText: string, all: Anchor[]): Candidate[] {
           break;
         }
       }
-    } else {
-      const prio = a.kind === "answer-colon" ? 100 : 200;
+    } else if ((a.kind === "answer-colon" && prio === 100) || (a.kind === "answer" && prio === 200)) {
       const how = prio === 100 ? "answer:" : "answer";
       let found: PlainMatch | undefined;
       // The last "=" within 100 characters on the line, then the value after it.

@@ -16,6 +16,7 @@ import {
   addWords,
   anchors,
   bareCandidate,
+  PlainTail,
   exprCandidates,
   isBare,
   latexCandidate,
@@ -79,7 +80,7 @@ class Sources {
   private scannerCache: LatexScanner | undefined;
   private groupsCache: Env[][] | undefined;
   private anchorsCache: Anchor[] | undefined;
-  private exprCache: Candidate[] | undefined;
+  private tailCache: PlainTail | undefined;
 
   constructor(
     private readonly text: string,
@@ -103,9 +104,8 @@ class Sources {
   private get anchors(): Anchor[] {
     return (this.anchorsCache ??= anchors(this.text));
   }
-  /** Plain-number and expression candidates of every priority (one regex pass each). */
-  private get exprCands(): Candidate[] {
-    return (this.exprCache ??= this.expr ? exprCandidates(this.text, this.anchors) : []);
+  private get tail(): PlainTail {
+    return (this.tailCache ??= new PlainTail(this.text));
   }
 
   at(prio: number): Candidate[] {
@@ -120,7 +120,7 @@ class Sources {
         if (prio === 300) for (const g of this.groups) out.push(latexCandidate(g, 300, "latex"));
         else addAnchoredLatex(out, t, this.scanner, this.anchors, prio);
       }
-      for (const c of this.exprCands) if (c.priority === prio) out.push(c);
+      if (this.expr && (prio === 300 || this.anchors.length > 0)) out.push(...exprCandidates(this.tail, this.anchors, prio));
       if (prio === 100 || prio === 200) addWords(out, t, prio);
     }
     return out;

@@ -92,6 +92,7 @@ export class PlainScanner {
   /** An expression (needs an operator) starting at `p`. */
   exprAt(p: number): PlainMatch | undefined {
     if (!this.prefixOk(p)) return undefined;
+    if (!isDigit(this.text[p]) && !/[-+(*]/.test(this.text[p] ?? "")) return undefined;
     this.prepare();
     const t = this.text;
     let q = p;
