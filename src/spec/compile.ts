@@ -5,7 +5,21 @@ import { sha256, stableStringify } from "../core/hash.ts";
 import type { Granularity, RewardRegistry, RunsOn, SampleField } from "../core/reward-type.ts";
 import { compileFormula, FormulaError } from "./formula.ts";
 import { parseSpecText, type SpecSource } from "./load.ts";
-import { COMMON_REWARD_KEYS, CommonRewardKeys, DEFAULT_DEADLINE_MS, REWARD_NAME, SpecShape, type ErrorPolicy, type Gate, type InputFields } from "./schema.ts";
+import {
+  COMMON_REWARD_KEYS,
+  CommonRewardKeys,
+  DEFAULT_DEADLINE_MS,
+  REWARD_NAME,
+  SpecShape,
+  type ErrorPolicy,
+  type Gate,
+  type Hybrid,
+  type InputFields,
+  type LengthPenaltyRecon,
+  type Normalizer,
+  type Transform,
+  type Weighting,
+} from "./schema.ts";
 
 /** One configured reward of a spec, as plain data (it is sent to worker threads as is). */
 export type RewardNode = {
@@ -22,6 +36,22 @@ export type RewardNode = {
   granularity: Granularity;
   uses: readonly SampleField[];
   description: string;
+};
+
+/**
+ * How components become the total beyond the weighted sum, in the fixed order transforms ->
+ * normalizers -> weighting (with the hybrid and length-penalty terms) / formula -> gates.
+ */
+export type CombinePlan = {
+  /** Reward name -> its transforms, in order. */
+  transforms: Record<string, Transform[]>;
+  /** Reward name -> its normalizer. */
+  normalizers: Record<string, Normalizer>;
+  weighting: Weighting;
+  hybrid?: Hybrid;
+  lengthPenalty?: LengthPenaltyRecon;
+  /** Where the combination state lives in the store (default: from the spec's hash). */
+  stateKey?: string;
 };
 
 /** A validated spec: plain, serializable data. */
@@ -41,6 +71,7 @@ export type CompiledSpec = {
   normalizeWeights: boolean;
   gates: Gate[];
   cacheSize: number;
+  combine: CombinePlan;
 };
 
 export type CompileOptions = {
@@ -81,6 +112,14 @@ export function compileSpec(source: SpecSource | string | object, options: Compi
   const names = Object.keys(spec.rewards);
   if (names.length === 0) add(["rewards"], "at least one reward is required");
   const rewards: RewardNode[] = [];
+  const plan: CombinePlan = {
+    transforms: {},
+    normalizers: {},
+    weighting: spec.combine.weighting,
+    hybrid: spec.combine.hybrid,
+    lengthPenalty: spec.combine.length_penalty_recon,
+    stateKey: spec.combine.state_key,
+  };
   for (const name of names) {
     const raw = spec.rewards[name]!;
     const at: PropertyKey[] = ["rewards", name];
@@ -111,6 +150,8 @@ export function compileSpec(source: SpecSource | string | object, options: Compi
       continue;
     }
     const validParams = p.data as Record<string, unknown>;
+    if (c.data.transform !== undefined && c.data.transform.length > 0) plan.transforms[name] = c.data.transform;
+    if (c.data.normalize !== undefined) plan.normalizers[name] = c.data.normalize;
     rewards.push({
       name,
       type: type.type,
@@ -128,9 +169,37 @@ export function compileSpec(source: SpecSource | string | object, options: Compi
   }
 
   const known = new Set(names);
+  const terms = new Set(names);
+  const checkTerm = (path: PropertyKey[], term: string) => {
+    if (terms.has(term)) add(path, `"${term}" is already the name of a reward or term: choose another \`name\``);
+    terms.add(term);
+  };
+  const checkReward = (path: PropertyKey[], name: string | undefined) => {
+    if (name !== undefined && !known.has(name)) add(path, `unknown reward "${name}" (known: ${names.join(", ")})`);
+  };
+  const h = spec.combine.hybrid;
+  if (h) {
+    checkReward(["combine", "hybrid", "rule"], h.rule);
+    checkReward(["combine", "hybrid", "model"], h.model);
+    if (h.rule === h.model) add(["combine", "hybrid", "model"], "the model reward must differ from the rule reward");
+    checkReward(["combine", "hybrid", "confidence_recon", "reward"], h.confidence_recon?.reward);
+    checkTerm(["combine", "hybrid", "name"], h.name);
+  }
+  const lp = spec.combine.length_penalty_recon;
+  if (lp) {
+    checkReward(["combine", "length_penalty_recon", "correct"], lp.correct);
+    checkTerm(["combine", "length_penalty_recon", "name"], lp.name);
+  }
+  const weighting = spec.combine.weighting.type;
+  if (spec.combine.normalize_weights && weighting !== "static") {
+    add(["combine", "normalize_weights"], `only applies to static weighting (weighting is ${weighting})`);
+  }
+  if (spec.combine.formula !== undefined && weighting !== "static") {
+    add(["combine", "weighting"], "a formula replaces the weighted sum: use weighting static (the default) with a formula");
+  }
   if (spec.combine.formula !== undefined) {
     try {
-      compileFormula(spec.combine.formula, known);
+      compileFormula(spec.combine.formula, terms);
     } catch (err) {
       if (!(err instanceof FormulaError)) throw err;
       add(["combine", "formula"], err.message);
@@ -145,11 +214,17 @@ export function compileSpec(source: SpecSource | string | object, options: Compi
   });
   if (issues.length > 0) throw new ValidationError(issues, src.origin);
 
+  // The combination plan enters the hash only when it does something, so specs written before it
+  // existed keep their hash (and their resumable runs).
+  const { stateKey: _stateKey, ...planForHash } = plan;
+  const planUsed =
+    Object.keys(plan.transforms).length > 0 || Object.keys(plan.normalizers).length > 0 || plan.weighting.type !== "static" || plan.hybrid !== undefined || plan.lengthPenalty !== undefined;
   const canonical = {
     rewards: rewards.map((r) => ({ ...r, description: undefined })),
     formula: spec.combine.formula,
     normalizeWeights: spec.combine.normalize_weights,
     gates: spec.gates,
+    combine: planUsed ? planForHash : undefined,
   };
   return {
     name: spec.name,
@@ -164,6 +239,7 @@ export function compileSpec(source: SpecSource | string | object, options: Compi
     normalizeWeights: spec.combine.normalize_weights,
     gates: spec.gates,
     cacheSize: spec.cache_size,
+    combine: plan,
   };
 }
 
