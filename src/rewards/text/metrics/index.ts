@@ -3,7 +3,7 @@
  * file's header). The reward types in ../ wrap them; the server's OpenAI `text_similarity`
  * grader reuses them directly.
  */
-export { tokenize13a } from "./tokenize-13a.ts";
+export { tokenize13a, tokenizeIntl } from "./tokenize-13a.ts";
 export { sentenceBleu, corpusBleu, computeBleu, bleuReferenceInfo, bleuSegmentStats, type BleuOptions, type BleuResult, type SmoothMethod } from "./sacrebleu.ts";
 export { nltkSentenceBleu, nltkCorpusBleu, modifiedPrecision, nltkBrevityPenalty, fsum, type NltkBleuOptions, type NltkBleuResult, type NltkSmoothing } from "./nltk-bleu.ts";
 export { sentenceChrf, corpusChrf, chrfFromStats, chrfWords, type ChrfOptions, type ChrfResult } from "./chrf.ts";
