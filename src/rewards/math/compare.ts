@@ -53,6 +53,9 @@ function eq(gold: Node, pred: Node, ctx: Ctx, depth: number): boolean {
 
   if (isRelation(g) && isSetLike(p)) return relationMatchesSet(g, p);
   if (ctx.o.allowSetRelationComp && isRelation(p) && isSetLike(g)) return relationMatchesSet(p, g);
+  // "x < -2 or x > 3" (a list of conditions) against an interval union.
+  if (isConditionList(g) && isSetLike(p) && !isConditionList(p) && relationMatchesSet(g, p)) return true;
+  if (ctx.o.allowSetRelationComp && isConditionList(p) && isSetLike(g) && !isConditionList(g) && relationMatchesSet(p, g)) return true;
   if (sameKey(g, p)) return true;
   if (isRelation(g) && isRelation(p)) return relationsEqual(g, p, ctx, depth);
   if (isRelation(g) || isRelation(p)) return false;
@@ -67,6 +70,10 @@ function eq(gold: Node, pred: Node, ctx: Ctx, depth: number): boolean {
 }
 
 // ---------------- assignments and equations ----------------
+
+function isConditionList(n: Node): boolean {
+  return n.k === "set" && n.elems.length > 1 && n.elems.every((e) => (e.k === "rel" && e.op !== "=") || e.k === "and");
+}
 
 function isAssignment(n: Node): boolean {
   if (n.k === "rel") return n.op === "=" && onlySymbols(n.lhs);
