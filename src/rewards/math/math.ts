@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { invalidInput, ok } from "../../core/outcome.ts";
+import { describeError, errorOutcome, invalidInput, ok } from "../../core/outcome.ts";
 import { defineRewardType } from "../../core/reward-type.ts";
 import { completionText } from "../../core/text.ts";
 import type { Outcome, Sample } from "../../core/types.ts";
@@ -80,6 +80,14 @@ export const math = defineRewardType({
       const correct = golds.some((g) => answersMatch(g, pred, compare));
       return ok(correct ? p.correct_score : p.format_score, details);
     };
-    return { name: "math", score: async (batch) => batch.map(one) };
+    // A bug on one odd input must not take the batch down: it becomes that sample's `error`.
+    const safe = (s: Sample): Outcome => {
+      try {
+        return one(s);
+      } catch (err) {
+        return errorOutcome(`math verification failed: ${describeError(err)}`);
+      }
+    };
+    return { name: "math", score: async (batch) => batch.map(safe) };
   },
 });

@@ -14,7 +14,7 @@ import { ACCENTS, ATOM_CMDS, BUILTIN_FUNCS, FUNCTION_LETTERS, GREEK, MATRIX_ENVS
 
 export { ParseError, expandPm, onlySymbols };
 
-const MAX_DEPTH = 60;
+const MAX_DEPTH = 160;
 
 const THOUSANDS_WHOLE = /^\s*(-?)(\d{1,3}(?:,\d{3})+(?:\.\d+)?)\s*$/;
 const DECIMAL_COMMA_WHOLE = /^\s*(-?)0,(\d+)\s*$/;
