@@ -341,7 +341,7 @@ function plainCandidate(m: PlainMatch, priority: number, how: string, offset: nu
     valueSpan: [m.valueStart + offset, m.valueEnd + offset],
     evaluate: () => {
       const node = m.kind === "number" ? numberValue(m.integer, m.decimal) : parsePlainExpression(m.text);
-      return { node: node && m.pct ? { k: "pct", arg: node, latex: false } : node, text: m.text };
+      return { node: node && m.pct ? { k: "pct", arg: node, latex: false } : node, text: m.kind === "expr" ? m.text.replace(/\.+$/, "") : m.text };
     },
   };
 }
