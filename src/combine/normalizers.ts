@@ -7,7 +7,7 @@
 import type { Normalizer } from "../spec/schema.ts";
 import type { BatchView, ColumnStep } from "./batch.ts";
 import { samplePath, truthy } from "./paths.ts";
-import { averageRanks, nanMoments } from "./stats.ts";
+import { averageRanks, nanMoments, ratio } from "./stats.ts";
 
 /** A normalizer step, with its state when it keeps any. */
 export type NormalizerImpl = {
@@ -26,7 +26,7 @@ export function compileNormalizer(n: Normalizer): NormalizerImpl {
       return {
         step: scoped(n.scope, (v, idx) => {
           const { mean, std } = nanMoments(v, idx, unbiased);
-          for (const i of idx) v[i] = (v[i]! - mean) / (std + eps);
+          for (const i of idx) v[i] = ratio(v[i]! - mean, std + eps);
         }),
       };
     }
@@ -124,7 +124,7 @@ function emaNormalizer(decay: number, eps: number): NormalizerImpl {
         st = { kind: "ema", count: st.count + b.n, mean: keep * st.mean + (1 - keep) * b.mean, meanSq: keep * st.meanSq + (1 - keep) * b.meanSq };
       }
       const std = Math.sqrt(Math.max(0, st.meanSq - st.mean * st.mean));
-      for (let i = 0; i < v.length; i++) v[i] = (v[i]! - st.mean) / (std + eps);
+      for (let i = 0; i < v.length; i++) v[i] = ratio(v[i]! - st.mean, std + eps);
     },
     save: () => st,
     load: (s) => {
@@ -143,7 +143,7 @@ function cumulativeNormalizer(eps: number): NormalizerImpl {
       st = mergeMoments(st, v, () => true);
       if (st.count === 0) return;
       const std = Math.sqrt(st.m2 / st.count);
-      for (let i = 0; i < v.length; i++) v[i] = (v[i]! - st.mean) / (std + eps);
+      for (let i = 0; i < v.length; i++) v[i] = ratio(v[i]! - st.mean, std + eps);
     },
     save: () => st,
     load: (s) => {
@@ -202,7 +202,7 @@ function referenceFrozenRecon(n: Extract<Normalizer, { type: "reference_frozen_r
       }
       const s = sigma();
       for (let i = 0; i < v.length; i++) {
-        const z = (v[i]! - st.mean) / (s + eps);
+        const z = ratio(v[i]! - st.mean, s + eps);
         v[i] = z < -clip ? -clip : z > clip ? clip : z;
       }
     },

@@ -125,3 +125,8 @@ export function averageRanks(values: ArrayLike<number>, idx: readonly number[]):
   }
   return ranks;
 }
+
+/** num/den where 0/0 is 0: a value equal to the mean stays 0 when the spread is 0 (eps 0). */
+export function ratio(num: number, den: number): number {
+  return num === 0 ? 0 : num / den;
+}

@@ -2,7 +2,7 @@
  * Weighting schemes over the batch's term columns (NaN = absent): TRL's two multi-objective
  * aggregations and Quark's Tri-Factor Adaptive Dynamic Weighting (reconstruction).
  */
-import { nanMean, nanMoments, pairCorrelation } from "./stats.ts";
+import { nanMean, nanMoments, pairCorrelation, ratio } from "./stats.ts";
 
 /**
  * Tri-Factor weights [RECON] (Quark, research/paper-formulas.md §2):
@@ -50,7 +50,7 @@ export function normalizeSums(sums: Float64Array, groups: readonly (readonly num
     for (const i of g) {
       const s = sums[i]!;
       if (s !== s) continue;
-      sums[i] = scale === "none" ? s - mean : (s - mean) / ((scale === "batch" ? batchStd : std) + eps);
+      sums[i] = scale === "none" ? s - mean : ratio(s - mean, (scale === "batch" ? batchStd : std) + eps);
     }
   }
 }
@@ -62,7 +62,7 @@ export function groupZ(column: Float64Array, groups: readonly (readonly number[]
     const { mean, std } = nanMoments(column, g as number[], true);
     for (const i of g) {
       const x = column[i]!;
-      if (x === x) out[i] = (x - mean) / (std + eps);
+      if (x === x) out[i] = ratio(x - mean, std + eps);
     }
   }
   return out;
@@ -71,5 +71,5 @@ export function groupZ(column: Float64Array, groups: readonly (readonly number[]
 /** (s − batch mean)/(unbiased batch std + eps) over the present sums, in place. */
 export function batchZ(sums: Float64Array, eps: number): void {
   const { mean, std } = nanMoments(sums, undefined, true);
-  for (let i = 0; i < sums.length; i++) if (sums[i]! === sums[i]!) sums[i] = (sums[i]! - mean) / (std + eps);
+  for (let i = 0; i < sums.length; i++) if (sums[i]! === sums[i]!) sums[i] = ratio(sums[i]! - mean, std + eps);
 }

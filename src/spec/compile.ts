@@ -194,6 +194,9 @@ export function compileSpec(source: SpecSource | string | object, options: Compi
   if (spec.combine.normalize_weights && weighting !== "static") {
     add(["combine", "normalize_weights"], `only applies to static weighting (weighting is ${weighting})`);
   }
+  if (weighting === "tri_factor_recon") {
+    for (const r of rewards) if (r.weight < 0) add(["rewards", r.name, "weight"], "tri_factor_recon reads each weight as a risk priority, which must not be negative");
+  }
   if (spec.combine.formula !== undefined && weighting !== "static") {
     add(["combine", "weighting"], "a formula replaces the weighted sum: use weighting static (the default) with a formula");
   }
@@ -276,9 +279,55 @@ export function describeSpec(spec: CompiledSpec): string {
     const terms = spec.rewards.map((r) => (r.weight === 1 ? r.name : `${r.weight} * ${r.name}`)).join(" + ");
     lines.push(`total = ${spec.normalizeWeights ? `(${terms}) / (sum of weights of present components)` : terms}`);
   }
+  const plan = spec.combine;
+  for (const r of spec.rewards) {
+    const steps = (plan.transforms[r.name] ?? []).map(describeTransform);
+    const norm = plan.normalizers[r.name];
+    if (norm) steps.push(describeNormalizer(norm));
+    if (steps.length > 0) lines.push(`  ${r.name} value: ${steps.join(" -> ")}`);
+  }
+  if (plan.hybrid) {
+    const h = plan.hybrid;
+    const when = h.verifiable_field ? `${h.verifiable_field} is set` : `${h.rule} is ok`;
+    const blend = h.confidence_recon ? ` (blended with ${h.model} by confidence ${h.confidence_recon.field ?? h.confidence_recon.reward}, recon)` : "";
+    lines.push(`term ${h.name} = ${h.rule} if ${when}, else ${h.model}${blend}; weight ${h.weight}`);
+  }
+  if (plan.lengthPenalty) {
+    const l = plan.lengthPenalty;
+    lines.push(`term ${l.name} = -${l.p_max} * clip((L - L*)/(${l.tau} L*), 0, 1), L* = shortest ${l.correct} >= ${l.threshold} in the group, L in ${l.length_field ?? l.unit} (recon); weight ${l.weight}`);
+  }
+  const w = plan.weighting;
+  if (w.type === "sum_then_normalize") lines.push(`then (total - group mean) / (${w.scale === "none" ? "1" : `${w.scale} std + ${w.eps}`}) (TRL sum_then_normalize)`);
+  if (w.type === "normalize_then_sum") lines.push(`each term z-scored per group before the sum, the sum z-scored over the batch (eps ${w.eps}; TRL normalize_then_sum)`);
+  if (w.type === "tri_factor_recon") lines.push(`weights: Tri-Factor (recon) per batch from weakness, risk (= weight) and redundancy${w.decay > 0 ? `, smoothed with decay ${w.decay}` : ""}`);
   for (const g of spec.gates) {
-    lines.push(`gate: if ${g.reward} < ${g.below} then total = ${g.total}${g.skip_rest ? " and the other rewards are not computed" : ""}`);
+    lines.push(`gate: if ${g.reward} < ${g.below} then total = ${g.total}${g.skip_rest ? " and later gates' and the other rewards are not computed" : ""}`);
   }
   lines.push(`non-ok outcomes: skip = left out of the total, zero = counted as 0, fail = total fails`);
   return lines.join("\n");
+}
+
+function describeTransform(t: Transform): string {
+  if (t.type === "affine") return `${t.scale} * x + ${t.shift}`;
+  if (t.type === "clip") return `clip [${t.min ?? "-inf"}, ${t.max ?? "inf"}]`;
+  const ref =
+    t.reference !== undefined
+      ? String(t.reference)
+      : t.reference_field ?? `${t.estimate} q${t.quantile} of ${t.reference_scores_field ?? `group samples flagged ${t.reference_flag_field}`}`;
+  return `log sigmoid(x - r_ref), r_ref = ${ref}`;
+}
+
+function describeNormalizer(n: Normalizer): string {
+  switch (n.type) {
+    case "zscore":
+      return `z-score per ${n.scope} (${n.std} std)`;
+    case "rank":
+      return `rank in [0, 1] per ${n.scope}`;
+    case "minmax":
+      return n.min !== undefined ? `(x - ${n.min}) / ${n.max! - n.min}` : `min-max per ${n.scope}`;
+    case "running":
+      return n.mode === "ema" ? `running z-score (EMA, decay ${n.decay} per sample)` : "running z-score (all values so far)";
+    case "reference_frozen_recon":
+      return n.mean !== undefined ? `frozen z-score (mean ${n.mean}, std ${n.std}), clip ±${n.clip} (recon)` : `frozen z-score after ${n.calibration_samples} reference values${n.reference_field ? ` flagged by ${n.reference_field}` : ""}, clip ±${n.clip} (recon)`;
+  }
 }
