@@ -5,7 +5,7 @@
  * JavaScript (isolated-vm) for a trivial program.
  * Goal (issue 4): >= 100 trivial Python executions/s and p99 < 250 ms at concurrency 32.
  * Prints one JSON object per line; exits 1 when the goal is missed, 2 when bubblewrap is missing.
- * Usage: npm run bench -- sandbox [--jobs 600]
+ * Usage: npm run bench -- sandbox [--jobs 600] [--pool N]   (N: sandboxes; default 8 per core, 4–32)
  */
 import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
@@ -18,6 +18,7 @@ const arg = (name: string, dflt: string) => {
   return i >= 0 ? process.argv[i + 1]! : dflt;
 };
 const JOBS = Number(arg("jobs", "600"));
+const POOL = arg("pool", "");
 const print = (o: Record<string, unknown>) => console.log(JSON.stringify(o));
 
 type Job = () => Promise<unknown>;
@@ -42,7 +43,7 @@ async function measure(concurrency: number, jobs: number, make: (i: number) => J
 }
 
 const machine = { cores: availableParallelism(), load1: Math.round(loadavg()[0]! * 100) / 100 };
-const py = new PythonSandbox({ warm: 8 });
+const py = new PythonSandbox({ warm: 8, ...(POOL ? { size: Number(POOL) } : {}) });
 const check = py.check();
 if (!check.ok) {
   print({ bench: "sandbox", error: check.reason });
@@ -72,6 +73,14 @@ if (existsSync(heFile)) {
   for (const c of [1, 8, 32]) print({ bench: "python_humaneval_pool", ...(await measure(c, c === 1 ? 164 : 328, heJob)) });
 }
 await py.close();
+
+// Concurrency 32 with as many sandboxes as callers (no queueing in the pool).
+{
+  const wide = new PythonSandbox({ size: 32, warm: 32 });
+  await measure(32, 100, (i) => () => wide.run({ code: `print(${i})` }));
+  print({ bench: "python_trivial_pool32", ...(await measure(32, JOBS, (i) => () => wide.run({ code: `print(${i})` }))) });
+  await wide.close();
+}
 
 // The same trivial program with a fresh bubblewrap + Python for every job (no reuse), for comparison.
 const fresh = new PythonSandbox({ jobsPerRunner: 1, size: 8, preload: [] });

@@ -4,6 +4,7 @@
  */
 import { createCombiner } from "./combine/combiner.ts";
 import type { RewardRegistry } from "./core/reward-type.ts";
+import type { StateStore } from "./core/state.ts";
 import type { Sample } from "./core/types.ts";
 import { Pipeline, type PipelineOptions, type ScoredSample } from "./pipeline/pipeline.ts";
 import { registry as builtinRegistry, registryModule as builtinRegistryModule } from "./rewards/index.ts";
@@ -17,6 +18,11 @@ export type CompileOptions = Partial<Omit<PipelineOptions, "combiner" | "registr
   registryModule?: string;
   /** Directory relative paths in the spec resolve against. */
   baseDir?: string;
+  /**
+   * Where stateful combination (running statistics, frozen reference statistics, adaptive
+   * weights) persists, e.g. a `RunStore`, so a restart continues with the same state. Default: memory.
+   */
+  state?: StateStore;
 };
 
 /**
@@ -34,7 +40,7 @@ export async function compile(spec: string | object | SpecSource | CompiledSpec,
     ...options,
     registry,
     registryModule: options.registryModule ?? builtinRegistryModule,
-    combiner: createCombiner(compiled),
+    combiner: createCombiner(compiled, { state: options.state }),
   });
   try {
     await pipeline.ready();

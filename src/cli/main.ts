@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { ValidationError } from "../core/errors.ts";
 import { UsageError } from "./args.ts";
 import { SCORE_USAGE, scoreCommand } from "./score.ts";
+import { SERVE_USAGE, serveCommand } from "./serve.ts";
 import { VALIDATE_USAGE, validateCommand } from "./validate.ts";
 import { typesCommand, TYPES_USAGE } from "./types.ts";
 
@@ -15,6 +16,7 @@ const commands: Record<string, Command> = {
   score: { run: scoreCommand, usage: SCORE_USAGE, summary: "score a JSONL file with a reward spec" },
   validate: { run: validateCommand, usage: VALIDATE_USAGE, summary: "check a spec and print what it computes" },
   types: { run: typesCommand, usage: TYPES_USAGE, summary: "list the reward types and their parameters" },
+  serve: { run: serveCommand, usage: SERVE_USAGE, summary: "serve a reward spec over HTTP (native, OpenRLHF, verl, OpenAI graders, NeMo Gym)" },
 };
 
 function mainUsage(): string {

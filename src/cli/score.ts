@@ -113,8 +113,9 @@ export async function scoreCommand(argv: string[]): Promise<number> {
     if (!quiet) process.stderr.write(`resuming after ${skip} rows${point.truncatedBytes ? ` (dropped a partial line of ${point.truncatedBytes} bytes)` : ""}\n`);
   }
 
-  const pipeline = await compile(spec, { concurrency, workers });
   const store = v.store ? new RunStore(v.store) : undefined;
+  // The store also keeps the combination state (running statistics, adaptive weights) across runs.
+  const pipeline = await compile(spec, { concurrency, workers, state: store });
   let runId: number | undefined;
   if (store) {
     const prior = v.resume ? store.findResumable(resolve(output), spec.hash) : undefined;

@@ -5,6 +5,7 @@ import { projectSample, type RewardRegistry } from "../core/reward-type.ts";
 import { sampleProblem } from "../core/sample.ts";
 import type { Outcome, Reward, Sample, Status } from "../core/types.ts";
 import type { CompiledSpec, RewardNode } from "../spec/compile.ts";
+import type { Gate } from "../spec/schema.ts";
 import { gateFails } from "../spec/policy.ts";
 import { isCacheable, OutcomeCache } from "./cache.ts";
 import { Limiter } from "./limiter.ts";
@@ -56,9 +57,13 @@ export class Pipeline {
   private readonly cheap = new Set<string>();
   private readonly limiter: Limiter;
   private pool?: WorkerPool;
-  /** Rewards a short-circuit gate needs: computed before the rest. */
-  private readonly firstStage: RewardNode[];
-  private readonly secondStage: RewardNode[];
+  /**
+   * Short-circuit gates in spec order (OpenEnv `Sequential`), each with the reward it needs when
+   * no earlier stage computed it; the other rewards run after the last stage, for the samples
+   * that passed every gate.
+   */
+  private readonly stages: { gate: Gate; node?: RewardNode }[] = [];
+  private readonly rest: RewardNode[];
   private readonly paramKeys = new Map<string, string>();
 
   private constructor(
@@ -67,9 +72,12 @@ export class Pipeline {
   ) {
     this.cache = new OutcomeCache(spec.cacheSize);
     this.limiter = new Limiter(options.concurrency ?? 64);
-    const gated = new Set(spec.gates.filter((g) => g.skip_rest).map((g) => g.reward));
-    this.firstStage = spec.rewards.filter((r) => gated.has(r.name));
-    this.secondStage = spec.rewards.filter((r) => !gated.has(r.name));
+    const gated = new Set<string>();
+    for (const gate of spec.gates.filter((g) => g.skip_rest)) {
+      this.stages.push({ gate, node: gated.has(gate.reward) ? undefined : spec.rewards.find((r) => r.name === gate.reward) });
+      gated.add(gate.reward);
+    }
+    this.rest = spec.rewards.filter((r) => !gated.has(r.name));
     for (const r of spec.rewards) {
       this.stats[r.name] = { ok: 0, not_applicable: 0, invalid_input: 0, timeout: 0, error: 0, cacheHits: 0, calls: 0, ms: 0 };
       this.paramKeys.set(r.name, `${r.name}\u0000${r.type}\u0000${stableStringify(r.params)}`);
@@ -133,23 +141,31 @@ export class Pipeline {
     const norm = samples.map((s, i) => (invalid.has(i) ? s : s.prompt === undefined ? { ...s, prompt: "" } : s));
     const groups = groupIndex(norm, valid);
 
-    await Promise.all(this.firstStage.map((node) => this.runNode(node, norm, valid, components, groups)));
     let rest = valid;
-    if (this.firstStage.length > 0) {
-      const gates = this.spec.gates.filter((g) => g.skip_rest);
+    if (this.stages.length > 0) {
       const policy = new Map(this.spec.rewards.map((r) => [r.name, r.onError]));
-      rest = [];
-      for (const i of valid) {
-        const failed = gates.find((g) => gateFails(g, components[i]![g.reward]!, policy.get(g.reward)!));
-        if (!failed) {
-          rest.push(i);
-          continue;
+      for (let s = 0; s < this.stages.length; s++) {
+        const { gate, node } = this.stages[s]!;
+        if (node) await this.runNode(node, norm, rest, components, groups);
+        const passed: number[] = [];
+        for (const i of rest) {
+          const o = components[i]![gate.reward];
+          if (!o || !gateFails(gate, o, policy.get(gate.reward)!)) {
+            passed.push(i);
+            continue;
+          }
+          // Everything not computed yet is skipped for this sample: later gates' rewards and the rest.
+          const skipped = notApplicable(`not computed: gate ${gate.reward} < ${gate.below}`);
+          for (let later = s + 1; later < this.stages.length; later++) {
+            const n = this.stages[later]!.node;
+            if (n) components[i]![n.name] = skipped;
+          }
+          for (const n of this.rest) components[i]![n.name] = skipped;
         }
-        const o = notApplicable(`not computed: gate ${failed.reward} < ${failed.below}`);
-        for (const node of this.secondStage) components[i]![node.name] = o;
+        rest = passed;
       }
     }
-    await Promise.all(this.secondStage.map((node) => this.runNode(node, norm, rest, components, groups)));
+    await Promise.all(this.rest.map((node) => this.runNode(node, norm, rest, components, groups)));
 
     const totals = this.options.combiner.combine(norm, components);
     const out: ScoredSample[] = new Array(n);

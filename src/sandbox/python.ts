@@ -341,7 +341,9 @@ export class PythonSandbox {
     for (let attempt = 0; attempt < 2; attempt++) {
       const r = await this.acquire(signal);
       try {
-        const res = await r.exec({ ...job, id: this.nextId++ }, wall + 3000 + (job.tests?.length ?? 0) * 100, signal);
+        // The supervisor enforces the wall time itself; this host-side backstop only catches a wedged
+        // sandbox, with room for a machine so loaded that answers come late.
+        const res = await r.exec({ ...job, id: this.nextId++ }, wall * 1.5 + 5000 + (job.tests?.length ?? 0) * 100, signal);
         this.stats.jobs++;
         if (typeof res.dirty === "string") this.stats.lastRetired = res.dirty;
         if (res.dirty || r.jobs >= this.jobsPerRunner) this.retire(r);

@@ -5,7 +5,21 @@ import { sha256, stableStringify } from "../core/hash.ts";
 import type { Granularity, RewardRegistry, RunsOn, SampleField } from "../core/reward-type.ts";
 import { compileFormula, FormulaError } from "./formula.ts";
 import { parseSpecText, type SpecSource } from "./load.ts";
-import { COMMON_REWARD_KEYS, CommonRewardKeys, DEFAULT_DEADLINE_MS, REWARD_NAME, SpecShape, type ErrorPolicy, type Gate, type InputFields } from "./schema.ts";
+import {
+  COMMON_REWARD_KEYS,
+  CommonRewardKeys,
+  DEFAULT_DEADLINE_MS,
+  REWARD_NAME,
+  SpecShape,
+  type ErrorPolicy,
+  type Gate,
+  type Hybrid,
+  type InputFields,
+  type LengthPenaltyRecon,
+  type Normalizer,
+  type Transform,
+  type Weighting,
+} from "./schema.ts";
 
 /** One configured reward of a spec, as plain data (it is sent to worker threads as is). */
 export type RewardNode = {
@@ -22,6 +36,22 @@ export type RewardNode = {
   granularity: Granularity;
   uses: readonly SampleField[];
   description: string;
+};
+
+/**
+ * How components become the total beyond the weighted sum, in the fixed order transforms ->
+ * normalizers -> weighting (with the hybrid and length-penalty terms) / formula -> gates.
+ */
+export type CombinePlan = {
+  /** Reward name -> its transforms, in order. */
+  transforms: Record<string, Transform[]>;
+  /** Reward name -> its normalizer. */
+  normalizers: Record<string, Normalizer>;
+  weighting: Weighting;
+  hybrid?: Hybrid;
+  lengthPenalty?: LengthPenaltyRecon;
+  /** Where the combination state lives in the store (default: from the spec's hash). */
+  stateKey?: string;
 };
 
 /** A validated spec: plain, serializable data. */
@@ -41,6 +71,7 @@ export type CompiledSpec = {
   normalizeWeights: boolean;
   gates: Gate[];
   cacheSize: number;
+  combine: CombinePlan;
 };
 
 export type CompileOptions = {
@@ -81,6 +112,14 @@ export function compileSpec(source: SpecSource | string | object, options: Compi
   const names = Object.keys(spec.rewards);
   if (names.length === 0) add(["rewards"], "at least one reward is required");
   const rewards: RewardNode[] = [];
+  const plan: CombinePlan = {
+    transforms: {},
+    normalizers: {},
+    weighting: spec.combine.weighting,
+    hybrid: spec.combine.hybrid,
+    lengthPenalty: spec.combine.length_penalty_recon,
+    stateKey: spec.combine.state_key,
+  };
   for (const name of names) {
     const raw = spec.rewards[name]!;
     const at: PropertyKey[] = ["rewards", name];
@@ -111,6 +150,8 @@ export function compileSpec(source: SpecSource | string | object, options: Compi
       continue;
     }
     const validParams = p.data as Record<string, unknown>;
+    if (c.data.transform !== undefined && c.data.transform.length > 0) plan.transforms[name] = c.data.transform;
+    if (c.data.normalize !== undefined) plan.normalizers[name] = c.data.normalize;
     rewards.push({
       name,
       type: type.type,
@@ -128,9 +169,40 @@ export function compileSpec(source: SpecSource | string | object, options: Compi
   }
 
   const known = new Set(names);
+  const terms = new Set(names);
+  const checkTerm = (path: PropertyKey[], term: string) => {
+    if (terms.has(term)) add(path, `"${term}" is already the name of a reward or term: choose another \`name\``);
+    terms.add(term);
+  };
+  const checkReward = (path: PropertyKey[], name: string | undefined) => {
+    if (name !== undefined && !known.has(name)) add(path, `unknown reward "${name}" (known: ${names.join(", ")})`);
+  };
+  const h = spec.combine.hybrid;
+  if (h) {
+    checkReward(["combine", "hybrid", "rule"], h.rule);
+    checkReward(["combine", "hybrid", "model"], h.model);
+    if (h.rule === h.model) add(["combine", "hybrid", "model"], "the model reward must differ from the rule reward");
+    checkReward(["combine", "hybrid", "confidence_recon", "reward"], h.confidence_recon?.reward);
+    checkTerm(["combine", "hybrid", "name"], h.name);
+  }
+  const lp = spec.combine.length_penalty_recon;
+  if (lp) {
+    checkReward(["combine", "length_penalty_recon", "correct"], lp.correct);
+    checkTerm(["combine", "length_penalty_recon", "name"], lp.name);
+  }
+  const weighting = spec.combine.weighting.type;
+  if (spec.combine.normalize_weights && weighting !== "static") {
+    add(["combine", "normalize_weights"], `only applies to static weighting (weighting is ${weighting})`);
+  }
+  if (weighting === "tri_factor_recon") {
+    for (const r of rewards) if (r.weight < 0) add(["rewards", r.name, "weight"], "tri_factor_recon reads each weight as a risk priority, which must not be negative");
+  }
+  if (spec.combine.formula !== undefined && weighting !== "static") {
+    add(["combine", "weighting"], "a formula replaces the weighted sum: use weighting static (the default) with a formula");
+  }
   if (spec.combine.formula !== undefined) {
     try {
-      compileFormula(spec.combine.formula, known);
+      compileFormula(spec.combine.formula, terms);
     } catch (err) {
       if (!(err instanceof FormulaError)) throw err;
       add(["combine", "formula"], err.message);
@@ -145,11 +217,17 @@ export function compileSpec(source: SpecSource | string | object, options: Compi
   });
   if (issues.length > 0) throw new ValidationError(issues, src.origin);
 
+  // The combination plan enters the hash only when it does something, so specs written before it
+  // existed keep their hash (and their resumable runs).
+  const { stateKey: _stateKey, ...planForHash } = plan;
+  const planUsed =
+    Object.keys(plan.transforms).length > 0 || Object.keys(plan.normalizers).length > 0 || plan.weighting.type !== "static" || plan.hybrid !== undefined || plan.lengthPenalty !== undefined;
   const canonical = {
     rewards: rewards.map((r) => ({ ...r, description: undefined })),
     formula: spec.combine.formula,
     normalizeWeights: spec.combine.normalize_weights,
     gates: spec.gates,
+    combine: planUsed ? planForHash : undefined,
   };
   return {
     name: spec.name,
@@ -164,6 +242,7 @@ export function compileSpec(source: SpecSource | string | object, options: Compi
     normalizeWeights: spec.combine.normalize_weights,
     gates: spec.gates,
     cacheSize: spec.cache_size,
+    combine: plan,
   };
 }
 
@@ -200,9 +279,55 @@ export function describeSpec(spec: CompiledSpec): string {
     const terms = spec.rewards.map((r) => (r.weight === 1 ? r.name : `${r.weight} * ${r.name}`)).join(" + ");
     lines.push(`total = ${spec.normalizeWeights ? `(${terms}) / (sum of weights of present components)` : terms}`);
   }
+  const plan = spec.combine;
+  for (const r of spec.rewards) {
+    const steps = (plan.transforms[r.name] ?? []).map(describeTransform);
+    const norm = plan.normalizers[r.name];
+    if (norm) steps.push(describeNormalizer(norm));
+    if (steps.length > 0) lines.push(`  ${r.name} value: ${steps.join(" -> ")}`);
+  }
+  if (plan.hybrid) {
+    const h = plan.hybrid;
+    const when = h.verifiable_field ? `${h.verifiable_field} is set` : `${h.rule} is ok`;
+    const blend = h.confidence_recon ? ` (blended with ${h.model} by confidence ${h.confidence_recon.field ?? h.confidence_recon.reward}, recon)` : "";
+    lines.push(`term ${h.name} = ${h.rule} if ${when}, else ${h.model}${blend}; weight ${h.weight}`);
+  }
+  if (plan.lengthPenalty) {
+    const l = plan.lengthPenalty;
+    lines.push(`term ${l.name} = -${l.p_max} * clip((L - L*)/(${l.tau} L*), 0, 1), L* = shortest ${l.correct} >= ${l.threshold} in the group, L in ${l.length_field ?? l.unit} (recon); weight ${l.weight}`);
+  }
+  const w = plan.weighting;
+  if (w.type === "sum_then_normalize") lines.push(`then (total - group mean) / (${w.scale === "none" ? "1" : `${w.scale} std + ${w.eps}`}) (TRL sum_then_normalize)`);
+  if (w.type === "normalize_then_sum") lines.push(`each term z-scored per group before the sum, the sum z-scored over the batch (eps ${w.eps}; TRL normalize_then_sum)`);
+  if (w.type === "tri_factor_recon") lines.push(`weights: Tri-Factor (recon) per batch from weakness, risk (= weight) and redundancy${w.decay > 0 ? `, smoothed with decay ${w.decay}` : ""}`);
   for (const g of spec.gates) {
-    lines.push(`gate: if ${g.reward} < ${g.below} then total = ${g.total}${g.skip_rest ? " and the other rewards are not computed" : ""}`);
+    lines.push(`gate: if ${g.reward} < ${g.below} then total = ${g.total}${g.skip_rest ? " and later gates' and the other rewards are not computed" : ""}`);
   }
   lines.push(`non-ok outcomes: skip = left out of the total, zero = counted as 0, fail = total fails`);
   return lines.join("\n");
+}
+
+function describeTransform(t: Transform): string {
+  if (t.type === "affine") return `${t.scale} * x + ${t.shift}`;
+  if (t.type === "clip") return `clip [${t.min ?? "-inf"}, ${t.max ?? "inf"}]`;
+  const ref =
+    t.reference !== undefined
+      ? String(t.reference)
+      : t.reference_field ?? `${t.estimate} q${t.quantile} of ${t.reference_scores_field ?? `group samples flagged ${t.reference_flag_field}`}`;
+  return `log sigmoid(x - r_ref), r_ref = ${ref}`;
+}
+
+function describeNormalizer(n: Normalizer): string {
+  switch (n.type) {
+    case "zscore":
+      return `z-score per ${n.scope} (${n.std} std)`;
+    case "rank":
+      return `rank in [0, 1] per ${n.scope}`;
+    case "minmax":
+      return n.min !== undefined ? `(x - ${n.min}) / ${n.max! - n.min}` : `min-max per ${n.scope}`;
+    case "running":
+      return n.mode === "ema" ? `running z-score (EMA, decay ${n.decay} per sample)` : "running z-score (all values so far)";
+    case "reference_frozen_recon":
+      return n.mean !== undefined ? `frozen z-score (mean ${n.mean}, std ${n.std}), clip ±${n.clip} (recon)` : `frozen z-score after ${n.calibration_samples} reference values${n.reference_field ? ` flagged by ${n.reference_field}` : ""}, clip ±${n.clip} (recon)`;
+  }
 }

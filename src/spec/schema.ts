@@ -12,6 +12,155 @@ export type ErrorPolicy = z.infer<typeof ErrorPolicy>;
 /** A reward name doubles as a formula variable, so it must be an identifier. */
 export const REWARD_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** A dotted path into an input row, e.g. `reward_model.ground_truth`. */
+const FieldPath = z
+  .string({ error: "expected a dotted field path such as reward_model.ground_truth" })
+  .min(1)
+  .regex(/^[^.]+(\.[^.]+)*$/, "expected a dotted field path such as reward_model.ground_truth");
+
+/** A dotted path into a sample (`meta.ref_helpful`, `reference.score`), read by the combiner. */
+const SamplePath = z
+  .string({ error: "expected a dotted path into the sample such as meta.ref_score" })
+  .regex(/^(meta|reference|group|id)(\.[^.]+)*$/, "expected a dotted path into the sample starting with meta, reference, group or id (e.g. meta.ref_score)");
+
+const finite = (what = "a number") => z.number({ error: `expected ${what}` }).finite();
+
+/**
+ * Per-reward transforms, applied in list order to the reward's value before normalization.
+ * `lsc` is the log-sigmoid-centered transform of "Transforming and Combining Rewards" (Wang et
+ * al. 2024): u = log σ(r − r_ref), so a plain sum of transformed rewards is log P(all good).
+ */
+export const Transform = z.discriminatedUnion(
+  "type",
+  [
+    z.strictObject({ type: z.literal("affine"), scale: finite().default(1), shift: finite().default(0) }),
+    z
+      .strictObject({ type: z.literal("clip"), min: finite().optional(), max: finite().optional() })
+      .refine((t) => t.min !== undefined || t.max !== undefined, { message: "clip needs `min`, `max` or both" })
+      .refine((t) => t.min === undefined || t.max === undefined || t.min <= t.max, { message: "`min` must not exceed `max`", path: ["min"] }),
+    z
+      .strictObject({
+        type: z.literal("lsc"),
+        /** A constant r_ref. */
+        reference: finite().optional(),
+        /** r_ref per prompt, read from the sample (a number). */
+        reference_field: SamplePath.optional(),
+        /** The reference policy's scores for this prompt (a list of numbers); r_ref is their quantile. */
+        reference_scores_field: SamplePath.optional(),
+        /** Samples of the same group whose value here is truthy are reference-policy samples; r_ref is the quantile of their values. */
+        reference_flag_field: SamplePath.optional(),
+        quantile: z.number({ error: "expected a number between 0 and 1" }).gt(0).lt(1).default(0.85),
+        /** "normal": mean + Φ⁻¹(q)·std (population), the reimplementation's default; "empirical": linear interpolation. */
+        estimate: z.enum(["normal", "empirical"]).default("normal"),
+      })
+      .refine(
+        (t) => [t.reference, t.reference_field, t.reference_scores_field, t.reference_flag_field].filter((x) => x !== undefined).length === 1,
+        { message: "lsc needs exactly one of `reference`, `reference_field`, `reference_scores_field`, `reference_flag_field`" },
+      ),
+  ],
+  { error: "expected a transform with `type: affine | clip | lsc`" },
+);
+export type Transform = z.infer<typeof Transform>;
+
+const Scope = z.enum(["batch", "group"], { error: "expected batch or group" });
+
+/** Per-reward normalizer, applied after the transforms. */
+export const Normalizer = z.discriminatedUnion(
+  "type",
+  [
+    z.strictObject({
+      type: z.literal("zscore"),
+      scope: Scope.default("batch"),
+      std: z.enum(["population", "unbiased"]).default("population"),
+      eps: z.number().min(0).default(1e-6),
+    }),
+    z.strictObject({ type: z.literal("rank"), scope: Scope.default("batch") }),
+    z
+      .strictObject({ type: z.literal("minmax"), scope: Scope.default("batch"), min: finite().optional(), max: finite().optional() })
+      .refine((t) => (t.min === undefined) === (t.max === undefined), { message: "fixed bounds need both `min` and `max`" })
+      .refine((t) => t.min === undefined || t.max === undefined || t.min < t.max, { message: "`min` must be below `max`", path: ["min"] }),
+    z.strictObject({
+      type: z.literal("running"),
+      /** "ema": exponential moving mean and second moment; "cumulative": every value seen counts equally. */
+      mode: z.enum(["ema", "cumulative"]).default("ema"),
+      /** EMA decay per sample: a batch of n moves the statistics 1 − decay^n of the way to its own. */
+      decay: z.number({ error: "expected a number between 0 and 1" }).gt(0).lt(1).default(0.999),
+      eps: z.number().min(0).default(1e-6),
+    }),
+    z
+      .strictObject({
+        type: z.literal("reference_frozen_recon"),
+        /** Reference statistics given directly: frozen from the start. */
+        mean: finite().optional(),
+        std: z.number({ error: "expected a positive number" }).finite().positive().optional(),
+        /** Otherwise: the first N values seen (or flagged) are the reference policy's rollouts; then frozen. */
+        calibration_samples: z.number({ error: "expected a whole number" }).int().positive().optional(),
+        /** Only samples with a truthy value here are reference-policy rollouts (they calibrate). */
+        reference_field: SamplePath.optional(),
+        clip: z.number().positive().default(5),
+        eps: z.number().min(0).default(1e-6),
+      })
+      .refine((t) => (t.mean === undefined) === (t.std === undefined), { message: "give both `mean` and `std`, or neither" })
+      .refine((t) => (t.mean !== undefined) !== (t.calibration_samples !== undefined), {
+        message: "reference_frozen_recon needs either `mean` and `std` or `calibration_samples`",
+      }),
+  ],
+  { error: "expected a normalizer with `type: zscore | rank | minmax | running | reference_frozen_recon`" },
+);
+export type Normalizer = z.infer<typeof Normalizer>;
+
+/** How the (transformed, normalized) rewards become one number. */
+export const Weighting = z.preprocess(
+  (v) => (typeof v === "string" ? { type: v } : v),
+  z.discriminatedUnion(
+    "type",
+    [
+      z.strictObject({ type: z.literal("static") }),
+      /** TRL's default: weighted sum, then (s − group mean)/(std + eps). */
+      z.strictObject({ type: z.literal("sum_then_normalize"), scale: z.enum(["group", "batch", "none"]).default("group"), eps: z.number().min(0).default(1e-4) }),
+      /** GDPO / TRL: each reward normalized per group, weighted sum, then normalized over the batch. */
+      z.strictObject({ type: z.literal("normalize_then_sum"), eps: z.number().min(0).default(1e-4) }),
+      /** Quark's Tri-Factor Adaptive Dynamic Weighting (reconstruction); each reward's `weight` is its risk priority. */
+      z.strictObject({ type: z.literal("tri_factor_recon"), decay: z.number({ error: "expected a number in [0, 1)" }).min(0).lt(1).default(0) }),
+    ],
+    { error: "expected static, sum_then_normalize, normalize_then_sum or tri_factor_recon" },
+  ),
+);
+export type Weighting = z.infer<typeof Weighting>;
+
+const TermName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an identifier (it is a formula variable)");
+
+/** HARMO's hybrid reward: the rule reward where the query is verifiable, else the model reward. */
+export const Hybrid = z.strictObject({
+  name: TermName.default("hybrid"),
+  rule: z.string({ error: "expected the name of the rule-based reward" }),
+  model: z.string({ error: "expected the name of the model-based reward" }),
+  /** A truthy value here marks a verifiable query; unset: verifiable when the rule reward's outcome is ok. */
+  verifiable_field: SamplePath.optional(),
+  /** [RECON] blend c·rule + (1 − c)·model with a confidence c in [0, 1] from a field or a reward. */
+  confidence_recon: z
+    .strictObject({ field: SamplePath.optional(), reward: z.string().optional() })
+    .refine((c) => (c.field === undefined) !== (c.reward === undefined), { message: "give exactly one of `field` and `reward`" })
+    .optional(),
+  weight: finite().default(1),
+});
+export type Hybrid = z.infer<typeof Hybrid>;
+
+/** HARMO's generalized length penalty (reconstruction): group-relative to the shortest correct response. */
+export const LengthPenaltyRecon = z.strictObject({
+  name: TermName.default("length_penalty"),
+  /** The reward whose raw score decides correctness. */
+  correct: z.string({ error: "expected the name of the correctness reward" }),
+  threshold: finite().default(1),
+  p_max: z.number().finite().min(0).default(0.5),
+  tau: z.number().finite().positive().default(1),
+  unit: z.enum(["chars", "words"]).default("chars"),
+  /** A token count (or any length) read from the sample instead of counting `unit`s. */
+  length_field: SamplePath.optional(),
+  weight: finite().default(1),
+});
+export type LengthPenaltyRecon = z.infer<typeof LengthPenaltyRecon>;
+
 /** Keys every reward accepts; all other keys are the reward type's own params. */
 export const CommonRewardKeys = z.strictObject({
   type: z.string({ error: "expected a reward type name (a string)" }).min(1, "must not be empty"),
@@ -21,14 +170,12 @@ export const CommonRewardKeys = z.strictObject({
   cache: z.boolean({ error: "expected true or false" }).optional(),
   retries: z.number({ error: "expected a whole number" }).int().min(0).max(10).optional(),
   description: z.string().optional(),
+  /** Combination: transforms of this reward's value, in order (see docs/combine.md). */
+  transform: z.array(Transform, { error: "expected a list of transforms" }).optional(),
+  /** Combination: how this reward's value is normalized (see docs/combine.md). */
+  normalize: Normalizer.optional(),
 });
 export const COMMON_REWARD_KEYS = new Set(Object.keys(CommonRewardKeys.shape));
-
-/** A dotted path into an input row, e.g. `reward_model.ground_truth`. */
-const FieldPath = z
-  .string({ error: "expected a dotted field path such as reward_model.ground_truth" })
-  .min(1)
-  .regex(/^[^.]+(\.[^.]+)*$/, "expected a dotted field path such as reward_model.ground_truth");
 
 export const InputFields = z.strictObject({
   id: FieldPath.optional(),
@@ -47,8 +194,9 @@ export const Gate = z.strictObject({
   /** The total when the gate fails. */
   total: z.number({ error: "expected a number" }).finite().default(0),
   /**
-   * Short-circuit (OpenEnv `Sequential`): when the gate fails, rewards not needed by any gate are
-   * never computed for that sample; their components read `not_applicable`.
+   * Short-circuit (OpenEnv `Sequential`): skip_rest gates are checked in list order, each reward
+   * computed only for the samples that passed every earlier skip_rest gate; a sample that fails one
+   * is never scored by the later gates' rewards nor by the other rewards (`not_applicable`).
    */
   skip_rest: z.boolean().default(false),
 });
@@ -60,8 +208,13 @@ export const Combine = z
     formula: z.string({ error: "expected a formula string such as \"0.8 * correct + 0.2 * format\"" }).min(1).optional(),
     /** Divide the weighted sum by the total weight of the components that are present. */
     normalize_weights: z.boolean().default(false),
+    weighting: Weighting.default({ type: "static" }),
+    hybrid: Hybrid.optional(),
+    length_penalty_recon: LengthPenaltyRecon.optional(),
+    /** Key of this spec's combination state in the store (default: derived from the spec's hash). */
+    state_key: z.string().min(1).max(200).optional(),
   })
-  .default({ normalize_weights: false });
+  .default({ normalize_weights: false, weighting: { type: "static" } });
 
 export const Defaults = z
   .strictObject({

@@ -11,6 +11,7 @@ import { type C, evalExact, evalNumeric } from "./evaluate.ts";
 import { key, sameKey } from "./key.ts";
 import { onlySymbols } from "./parse.ts";
 import * as R from "./rational.ts";
+import { asMatrix, isMatrixExpr } from "./matrix.ts";
 import { canonicalSet, piecesEqual, relationMatchesSet } from "./sets.ts";
 
 export type CompareOptions = {
@@ -52,6 +53,9 @@ function eq(gold: Node, pred: Node, ctx: Ctx, depth: number): boolean {
 
   if (isRelation(g) && isSetLike(p)) return relationMatchesSet(g, p);
   if (ctx.o.allowSetRelationComp && isRelation(p) && isSetLike(g)) return relationMatchesSet(p, g);
+  // "x < -2 or x > 3" (a list of conditions) against an interval union.
+  if (isConditionList(g) && isSetLike(p) && !isConditionList(p) && relationMatchesSet(g, p)) return true;
+  if (ctx.o.allowSetRelationComp && isConditionList(p) && isSetLike(g) && !isConditionList(g) && relationMatchesSet(p, g)) return true;
   if (sameKey(g, p)) return true;
   if (isRelation(g) && isRelation(p)) return relationsEqual(g, p, ctx, depth);
   if (isRelation(g) || isRelation(p)) return false;
@@ -66,6 +70,10 @@ function eq(gold: Node, pred: Node, ctx: Ctx, depth: number): boolean {
 }
 
 // ---------------- assignments and equations ----------------
+
+function isConditionList(n: Node): boolean {
+  return n.k === "set" && n.elems.length > 1 && n.elems.every((e) => (e.k === "rel" && e.op !== "=") || e.k === "and");
+}
 
 function isAssignment(n: Node): boolean {
   if (n.k === "rel") return n.op === "=" && onlySymbols(n.lhs);
@@ -178,9 +186,15 @@ function asFinite(n: Node): Finite | undefined {
   return undefined;
 }
 
+/** {1, 3} ∪ {2, 4} is {1, 2, 3, 4}. */
+function flattenUnion(n: Node): Node {
+  if (n.k === "union" && n.args.every((a) => a.k === "set")) return { k: "set", elems: n.args.flatMap((a) => (a as Extract<Node, { k: "set" }>).elems) };
+  return n;
+}
+
 function setsEqual(gold: Node, pred: Node, ctx: Ctx, depth: number): boolean {
-  const g = isSetLike(gold) ? gold : ({ k: "set", elems: [gold] } as Node);
-  const p = isSetLike(pred) ? pred : ({ k: "set", elems: [pred] } as Node);
+  const g = isSetLike(gold) ? flattenUnion(gold) : ({ k: "set", elems: [gold] } as Node);
+  const p = isSetLike(pred) ? flattenUnion(pred) : ({ k: "set", elems: [pred] } as Node);
   if (g.k === "interval" && p.k === "interval") {
     if (g.lopen === p.lopen && g.ropen === p.ropen && eq(g.lo, p.lo, ctx, depth + 1) && eq(g.hi, p.hi, ctx, depth + 1)) return true;
     if (!(g.pair && p.pair)) return false;
@@ -258,80 +272,6 @@ function matchUnordered(a0: Node[], b0: Node[], ctx: Ctx, depth: number): boolea
 }
 
 // ---------------- matrices ----------------
-
-function isMatrixExpr(n: Node): boolean {
-  if (n.k === "matrix") return true;
-  if (n.k === "add" || n.k === "mul") return n.args.some(isMatrixExpr);
-  if (n.k === "neg") return isMatrixExpr(n.arg);
-  if (n.k === "div") return isMatrixExpr(n.num);
-  if (n.k === "fn") return n.name === "transpose";
-  return false;
-}
-
-type Matrix = Node[][];
-
-/** The entries of a matrix expression (sums, products, scalar multiples, transposes). */
-function asMatrix(n: Node, depth = 0): Matrix | undefined {
-  if (depth > 20) return undefined;
-  switch (n.k) {
-    case "matrix":
-      return n.rows;
-    case "neg": {
-      const m = asMatrix(n.arg, depth + 1);
-      return m && m.map((r) => r.map((x): Node => ({ k: "neg", arg: x })));
-    }
-    case "fn": {
-      if (n.name !== "transpose") return undefined;
-      const m = asMatrix(n.args[0]!, depth + 1);
-      return m && m[0]!.map((_, j) => m.map((r) => r[j]!));
-    }
-    case "div": {
-      const m = asMatrix(n.num, depth + 1);
-      return m && !isMatrixExpr(n.den) ? m.map((r) => r.map((x): Node => ({ k: "div", num: x, den: n.den }))) : undefined;
-    }
-    case "add": {
-      let acc: Matrix | undefined;
-      for (const a of n.args) {
-        const m = asMatrix(a, depth + 1);
-        if (!m) return undefined;
-        if (!acc) acc = m;
-        else {
-          if (acc.length !== m.length || acc[0]!.length !== m[0]!.length) return undefined;
-          const prev = acc;
-          acc = prev.map((r, i) => r.map((x, j): Node => ({ k: "add", args: [x, m[i]![j]!] })));
-        }
-      }
-      return acc;
-    }
-    case "mul": {
-      let acc: Matrix | undefined;
-      let scalars: Node[] = [];
-      for (const a of n.args) {
-        if (!isMatrixExpr(a)) {
-          scalars.push(a);
-          continue;
-        }
-        const m = asMatrix(a, depth + 1);
-        if (!m) return undefined;
-        if (!acc) acc = m;
-        else {
-          const left = acc;
-          if (left[0]!.length !== m.length) return undefined;
-          acc = left.map((row) => m[0]!.map((_, j): Node => ({ k: "add", args: row.map((x, k) => ({ k: "mul", args: [x, m[k]![j]!] }) as Node) })));
-        }
-      }
-      if (!acc) return undefined;
-      if (scalars.length > 0) {
-        const s = scalars;
-        acc = acc.map((r) => r.map((x): Node => ({ k: "mul", args: [...s, x] })));
-        scalars = [];
-      }
-      return acc;
-    }
-    default:
-      return undefined;
-  }
-}
 
 function matricesEqual(g: Node, p: Node, ctx: Ctx, depth: number): boolean {
   const a = asMatrix(g);

@@ -34,9 +34,19 @@ const UNICODE: Record<string, { t: "cmd" | "op"; s: string } | undefined> = {
   "∪": { t: "cmd", s: "cup" }, "∩": { t: "cmd", s: "cap" }, "∈": { t: "cmd", s: "in" }, "∉": { t: "cmd", s: "notin" },
   "≈": { t: "cmd", s: "approx" }, "∅": { t: "cmd", s: "emptyset" }, "′": { t: "op", s: "'" }, "∖": { t: "cmd", s: "setminus" },
   "ℝ": { t: "cmd", s: "R:reals" }, "ℤ": { t: "cmd", s: "R:integers" }, "ℕ": { t: "cmd", s: "R:naturals" }, "ℚ": { t: "cmd", s: "R:rationals" }, "ℂ": { t: "cmd", s: "R:complexes" },
-  "α": { t: "cmd", s: "alpha" }, "β": { t: "cmd", s: "beta" }, "θ": { t: "cmd", s: "theta" }, "λ": { t: "cmd", s: "lambda" },
+
   "≡": { t: "op", s: "=" }, "⟨": { t: "cmd", s: "langle" }, "⟩": { t: "cmd", s: "rangle" },
 };
+
+// Greek letters written as Unicode: α → \alpha, Ω → \Omega (π is the constant above).
+const GREEK_NAMES = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma sigma tau upsilon phi chi psi omega".split(" ");
+for (let i = 0; i < GREEK_NAMES.length; i++) {
+  const name = GREEK_NAMES[i]!;
+  const lower = String.fromCharCode(0x3b1 + i);
+  const upper = String.fromCharCode(0x391 + i);
+  UNICODE[lower] ??= { t: "cmd", s: name };
+  if (i !== 17) UNICODE[upper] ??= { t: "cmd", s: name[0]!.toUpperCase() + name.slice(1) };
+}
 
 const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 const isDigit = (c: number) => c >= 48 && c <= 57;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { invalidInput, ok } from "../../core/outcome.ts";
+import { describeError, errorOutcome, invalidInput, ok } from "../../core/outcome.ts";
 import { defineRewardType } from "../../core/reward-type.ts";
 import { completionText } from "../../core/text.ts";
 import type { Outcome, Sample } from "../../core/types.ts";
@@ -57,6 +57,12 @@ export const math = defineRewardType({
   granularity: "sample",
   defaultDeadlineMs: 2000,
   uses: ["completion", "reference"],
+  describe(p) {
+    const opts = [`float_rounding ${p.float_rounding}`, p.strict ? "strict" : "non-strict", `targets ${p.targets}`];
+    if (p.require_boxed) opts.push("\\boxed required");
+    if (p.allow_set_relation_comp) opts.push("set/relation both ways");
+    return `math answer equivalence, Math-Verify rules (${opts.join(", ")}): ${p.correct_score} if equal, ${p.format_score} if wrong`;
+  },
   create(p) {
     const extract: ExtractOptions = { targets: targetsOf(p.targets), boxedPriority: p.boxed_priority === "first" ? 0 : 50, requireBoxed: p.require_boxed };
     const goldExtract: ExtractOptions = { ...extract, requireBoxed: false };
@@ -74,6 +80,14 @@ export const math = defineRewardType({
       const correct = golds.some((g) => answersMatch(g, pred, compare));
       return ok(correct ? p.correct_score : p.format_score, details);
     };
-    return { name: "math", score: async (batch) => batch.map(one) };
+    // A bug on one odd input must not take the batch down: it becomes that sample's `error`.
+    const safe = (s: Sample): Outcome => {
+      try {
+        return one(s);
+      } catch (err) {
+        return errorOutcome(`math verification failed: ${describeError(err)}`);
+      }
+    };
+    return { name: "math", score: async (batch) => batch.map(safe) };
   },
 });

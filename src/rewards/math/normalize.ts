@@ -25,6 +25,7 @@ const TRAILING_TEXT = /\\(?:text|mbox|textnormal|textrm|textbf|textit|mathrm)\s*
 const LEFT_RIGHT = /\\(?:left|right|mleft|mright)\s*(?=[()[\]|.]|\\[{}|]|\\l|\\r|\\[lr]?vert|\\langle|\\rangle|\\lfloor|\\rfloor|\\lceil|\\rceil|\\lbrace|\\rbrace|\\lbrack|\\rbrack)/g;
 
 const MAX_LENGTH = 20_000;
+const CHOICE_WITH_TEXT = /^\s*(?:\\text(?:bf)?\s*\{\s*\(([A-E])\)\s*\}|\(([A-E])\)(?=\s))\s*\S.*$/;
 
 export type NormalizeOptions = { boxed: BoxMode | "none" };
 
@@ -70,6 +71,8 @@ export function normalizeLatex(latex: string, opts: NormalizeOptions = { boxed: 
   s = s.replace(/\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\^\s*\{\s*°\s*\}|\^\s*°|°|\\degree/g, "");
   s = dropUnits(s);
   s = stripPunctuation(s);
+  // "\textbf{(C) } 10", "(C) Plane": a multiple-choice answer is its letter.
+  s = s.replace(CHOICE_WITH_TEXT, (_m, a?: string, b?: string) => `\\text{(${a ?? b})}`);
   return s.trim();
 }
 

@@ -7,40 +7,14 @@
  * Anything it does not understand is a ParseError: a failed parse is never equal to anything.
  */
 import { type Node, type Rel, type RelOp, type SpecialSet, int, num, sym } from "./ast.ts";
+import { add, asSet, baseValue, cleanSub, expandElement, expandListed, expandPm, isMinusOne, mul, neg, numberNode, onlySymbols, signed, textValue } from "./build.ts";
 import { ParseError, lex, type Tok } from "./lexer.ts";
 import * as R from "./rational.ts";
+import { ACCENTS, ATOM_CMDS, BUILTIN_FUNCS, FUNCTION_LETTERS, GREEK, MATRIX_ENVS, MUL_CMDS, MULTI_ARG, PLAIN_WORDS, RELATIONS, SPECIAL_SETS, TEXT_CMDS, TRIG } from "./vocabulary.ts";
 
-export { ParseError };
+export { ParseError, expandPm, onlySymbols };
 
-const MAX_DEPTH = 60;
-
-const MUL_CMDS = new Set(["cdot", "times", "ast", "bullet", "centerdot"]);
-const TRIG = new Set(["sin", "cos", "tan", "cot", "sec", "csc"]);
-const BUILTIN_FUNCS = new Set([
-  "sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan", "arccot", "arcsec", "arccsc",
-  "sinh", "cosh", "tanh", "coth", "sech", "csch", "arsinh", "arcosh", "artanh", "arcsinh", "arccosh", "arctanh",
-  "log", "ln", "lg", "exp", "max", "min", "gcd", "lcm", "sgn", "sign", "floor", "ceil", "abs", "det",
-]);
-const MULTI_ARG = new Set(["max", "min", "gcd", "lcm"]);
-/** Words written without a backslash that still mean the function or constant. */
-const PLAIN_WORDS = new Set(["sqrt", "sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "log", "ln", "exp", "pi", "gcd", "lcm", "max", "min"]);
-const GREEK = new Set([
-  "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi",
-  "omicron", "rho", "varrho", "sigma", "varsigma", "tau", "upsilon", "phi", "varphi", "chi", "psi", "omega",
-  "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon", "Phi", "Psi", "Omega", "ell", "hbar", "nabla", "aleph",
-  "angle", "triangle", "square", "star", "varpi",
-]);
-/** Letters read as a function when followed by "(": f(x), g(2), P(x), W(n). */
-const FUNCTION_LETTERS = new Set(["f", "g", "h", "F", "G", "H", "P", "Q", "W"]);
-const RELATIONS: Record<string, RelOp | "approx" | "in" | "notin"> = {
-  "=": "=", "<": "<", ">": ">", "<=": "<=", ">=": ">=", "!=": "!=",
-  le: "<=", leq: "<=", leqslant: "<=", leqq: "<=", ge: ">=", geq: ">=", geqslant: ">=", geqq: ">=", lt: "<", gt: ">",
-  ne: "!=", neq: "!=", equiv: "=", approx: "approx", simeq: "approx", thickapprox: "approx", in: "in", notin: "notin",
-};
-const SPECIAL_SETS: Record<string, SpecialSet> = { R: "reals", Z: "integers", N: "naturals", Q: "rationals", C: "complexes" };
-const MATRIX_ENVS = new Set(["pmatrix", "bmatrix", "Bmatrix", "matrix", "smallmatrix", "psmallmatrix", "bsmallmatrix", "array", "vmatrix", "Vmatrix"]);
-const TEXT_CMDS = new Set(["text", "textbf", "textit", "textrm", "textnormal", "textsf", "texttt", "textup", "emph", "mbox", "hbox", "mathrm", "mathit", "mathbf", "mathsf", "mathtt", "mathnormal", "boldsymbol", "bm", "mathbold"]);
-const ACCENTS = new Set(["overline", "bar", "vec", "hat", "tilde", "widetilde", "widehat", "overrightarrow", "overleftrightarrow", "dot", "ddot", "acute", "grave", "check", "breve", "underline"]);
+const MAX_DEPTH = 160;
 
 const THOUSANDS_WHOLE = /^\s*(-?)(\d{1,3}(?:,\d{3})+(?:\.\d+)?)\s*$/;
 const DECIMAL_COMMA_WHOLE = /^\s*(-?)0,(\d+)\s*$/;
@@ -54,127 +28,6 @@ export function parseMath(src: string): Node {
   if (dc) return signed(dc[1]!, numberNode(`0.${dc[2]}`));
   const p = new Parser(lex(src), src);
   return p.top();
-}
-
-function signed(sign: string, n: Node): Node {
-  return sign === "-" ? neg(n) : n;
-}
-
-function numberNode(text: string): Node {
-  const v = R.fromDecimal(text);
-  if (!v) throw new ParseError(`bad number ${text}`);
-  return num(v, /[.eE]/.test(text));
-}
-
-function neg(n: Node): Node {
-  if (n.k === "num") return { k: "num", v: R.neg(n.v), float: n.float };
-  return { k: "neg", arg: n };
-}
-
-function add(a: Node, b: Node): Node {
-  const args = [...(a.k === "add" ? a.args : [a]), ...(b.k === "add" ? b.args : [b])];
-  return { k: "add", args };
-}
-
-function mul(a: Node, b: Node): Node {
-  const args = [...(a.k === "mul" ? a.args : [a]), ...(b.k === "mul" ? b.args : [b])];
-  return { k: "mul", args };
-}
-
-/** Only symbols (x, ab, a/b, (p, q), f(x)): the left side of an assignment. */
-export function onlySymbols(n: Node): boolean {
-  switch (n.k) {
-    case "sym":
-      return true;
-    case "mul":
-    case "tuple":
-      return (n.k === "mul" ? n.args : n.elems).every(onlySymbols);
-    case "div":
-      return onlySymbols(n.num) && onlySymbols(n.den);
-    case "pow":
-      return onlySymbols(n.base) && n.exp.k === "num" && n.exp.v.n === -1n && n.exp.v.d === 1n;
-    case "fn":
-      return n.name.startsWith("f:") && n.args.every(onlySymbols);
-    case "interval":
-      return n.pair && onlySymbols(n.lo) && onlySymbols(n.hi);
-    default:
-      return false;
-  }
-}
-
-/** Expands ± into its alternatives (capped), e.g. 1 ± √2 → [1+√2, 1-√2]. */
-export function expandPm(n: Node, cap = 16): Node[] {
-  if (n.k === "pm") {
-    const bs = expandPm(n.b, cap);
-    const as = n.a ? expandPm(n.a, cap) : [undefined];
-    const out: Node[] = [];
-    for (const a of as)
-      for (const b of bs) {
-        out.push(a ? add(a, b) : b, a ? add(a, neg(b)) : neg(b));
-        if (out.length >= cap) return out;
-      }
-    return out;
-  }
-  if (n.k === "num" || n.k === "sym" || n.k === "const" || n.k === "based" || n.k === "sset") return [n];
-  let results: Node[] = [n];
-  let changed = false;
-  const kids = childList(n);
-  const expanded = kids.map((c) => expandPm(c, cap));
-  if (expanded.every((e) => e.length === 1)) return [n];
-  // Cartesian product over children with several alternatives.
-  let combos: Node[][] = [[]];
-  for (const alts of expanded) {
-    const next: Node[][] = [];
-    for (const combo of combos) for (const a of alts) if (next.length < cap) next.push([...combo, a]);
-    combos = next;
-  }
-  results = combos.map((combo) => rebuild(n, combo));
-  changed = true;
-  return changed ? results : [n];
-}
-
-function childList(n: Node): Node[] {
-  switch (n.k) {
-    case "add":
-    case "mul":
-    case "fn":
-      return n.args;
-    case "div":
-      return [n.num, n.den];
-    case "neg":
-    case "pct":
-      return [n.arg];
-    case "pow":
-      return [n.base, n.exp];
-    default:
-      return [];
-  }
-}
-
-function rebuild(n: Node, kids: Node[]): Node {
-  switch (n.k) {
-    case "add":
-      return { k: "add", args: kids };
-    case "mul":
-      return { k: "mul", args: kids };
-    case "fn":
-      return { k: "fn", name: n.name, args: kids };
-    case "div":
-      return { k: "div", num: kids[0]!, den: kids[1]! };
-    case "neg":
-      return { k: "neg", arg: kids[0]! };
-    case "pct":
-      return { k: "pct", arg: kids[0]!, latex: n.latex };
-    case "pow":
-      return { k: "pow", base: kids[0]!, exp: kids[1]! };
-    default:
-      return n;
-  }
-}
-
-function hasPm(n: Node): boolean {
-  if (n.k === "pm") return true;
-  return childList(n).some(hasPm);
 }
 
 class Parser {
@@ -997,61 +850,3 @@ class Parser {
   }
 }
 
-/** Commands that can start an implicit-product factor. */
-const ATOM_CMDS = new Set(["frac", "dfrac", "tfrac", "cfrac", "binom", "dbinom", "tbinom", "sqrt", "pi", "infty", "imath", "jmath", "emptyset", "varnothing", "lbrace", "{", "langle", "lfloor", "lceil", "boxed", "fbox", "sum", "prod", "operatorname"]);
-
-function isMinusOne(n: Node): boolean {
-  return n.k === "num" && n.v.n === -1n && n.v.d === 1n;
-}
-
-function cleanSub(s: string): string {
-  return s
-    .replace(/\\(?:text|mathrm|mathit|mathbf)\s*\{([^{}]*)\}/g, "$1")
-    .replace(/[\s{}]/g, "")
-    .toLowerCase();
-}
-
-function baseValue(digits: string, base: number): R.Q | undefined {
-  let v = 0n;
-  const b = BigInt(base);
-  for (const ch of digits.toLowerCase()) {
-    const d = parseInt(ch, 36);
-    if (!(d < base)) return undefined;
-    v = v * b + BigInt(d);
-  }
-  return R.q(v);
-}
-
-/** \text{...} content: a number, a choice letter "(C) ...", else a word (a symbol). */
-function textValue(content: string, cmd: string): Node {
-  const c = content.trim();
-  if (/^[-+]?\d+(\.\d+)?$/.test(c)) return numberNode(c);
-  if (c === "e" && cmd !== "text") return { k: "const", name: "e" };
-  if (c === "i" && cmd !== "text") return { k: "const", name: "i" };
-  const choice = /^\(\s*([A-Za-z])\s*\)(?:\s|$)/.exec(c + " ");
-  if (choice) return sym(choice[1]!.toLowerCase());
-  const word = c.replace(/[\s()]/g, "").replace(/\\[a-zA-Z]+/g, "").toLowerCase();
-  if (word === "") throw new ParseError("empty text");
-  if (!/^[\p{L}\p{N}'.,_-]+$/u.test(word)) throw new ParseError("text is not a word");
-  return sym(word);
-}
-
-/** A list element contributes its ± alternatives. */
-function expandListed(e: Node): Node[] {
-  return hasPm(e) ? expandPm(e) : [e];
-}
-
-/** A single top-level element: ± becomes a set; x = 1 ± √2 assigns that set. */
-function expandElement(e: Node): Node {
-  if (e.k === "rel" && e.op === "=" && hasPm(e.rhs) && !hasPm(e.lhs)) return { ...e, rhs: { k: "set", elems: expandPm(e.rhs) } };
-  if (hasPm(e)) {
-    const alts = expandPm(e);
-    return alts.length === 1 ? alts[0]! : { k: "set", elems: alts };
-  }
-  return e;
-}
-
-function asSet(n: Node): Node {
-  if (n.k === "tuple") return { k: "set", elems: n.elems };
-  return n;
-}

@@ -36,7 +36,6 @@ function exprCode(c: number): number {
   if (c < 128) return EXPR_CODES[c]!;
   return c === 0xd7 || c === 0xf7 ? 2 : c === 0xa0 || c === 0x2028 || c === 0x2029 || c === 0x3000 ? 1 : 0;
 }
-const isExprChar = (c: string) => exprCode(c.charCodeAt(0)) !== 0;
 const isDigit = (c: string | undefined) => c !== undefined && c >= "0" && c <= "9";
 const isSuffix = (c: string | undefined) => c === undefined || /[.,:\s)$]/.test(c);
 const SUFFIX_CODES = new Uint8Array(128);
@@ -93,6 +92,7 @@ export class PlainScanner {
   /** An expression (needs an operator) starting at `p`. */
   exprAt(p: number): PlainMatch | undefined {
     if (!this.prefixOk(p)) return undefined;
+    if (!isDigit(this.text[p]) && !/[-+(*]/.test(this.text[p] ?? "")) return undefined;
     this.prepare();
     const t = this.text;
     let q = p;

@@ -211,24 +211,36 @@ function member(ps: Piece[], x: number): boolean {
   return false;
 }
 
-/** Whether the one-variable relation (or chain) `rel` has exactly the solution set `set`. */
+/** The relations of a condition: a relation, a chain (all hold), or a list of those (one holds). */
+function disjuncts(n: Node): Rel[][] | undefined {
+  if (n.k === "rel") return [[n]];
+  if (n.k === "and") return [n.rels];
+  if (n.k === "set" && n.elems.length > 0) {
+    const parts = n.elems.map(disjuncts);
+    return parts.every((p) => p !== undefined && p.length === 1) ? parts.map((p) => p![0]!) : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Whether the one-variable condition `rel` (a relation, a chain a < x < b, or a list read as
+ * "or": x < -2, x > 3) has exactly the solution set `set`.
+ */
 export function relationMatchesSet(rel: Node, set: Node): boolean {
   const ps = canonicalSet(set);
   if (!ps) return false;
-  let rels: Rel[] = rel.k === "rel" ? [rel] : rel.k === "and" ? rel.rels : [];
-  if (rels.length === 0) return false;
+  let groups = disjuncts(rel);
+  if (!groups) return false;
   const { names, calls } = unknowns(rel);
   let variable: string;
   if (names.length === 1 && calls.size === 0) variable = names[0]!;
-  else if (names.length === 0 && calls.size === 1) {
+  else if (calls.size === 1 && names.every((nm) => [...calls.values()].some((c) => freeSymbols(c).includes(nm)))) {
+    // 0 < f(x) < 1: the call is the variable (as the reference does with f_x).
     variable = "__v";
     const [callKey] = [...calls.keys()];
-    rels = rels.map((r) => substituteCall(r, callKey!, variable) as Rel);
-  } else if (calls.size === 1 && names.every((nm) => [...calls.values()].some((c) => freeSymbols(c).includes(nm)))) {
-    variable = "__v";
-    const [callKey] = [...calls.keys()];
-    rels = rels.map((r) => substituteCall(r, callKey!, variable) as Rel);
+    groups = groups.map((g) => g.map((r) => substituteCall(r, callKey!, variable) as Rel));
   } else return false;
+  const holdsAny = (x: number) => groups!.some((g) => holds(g, variable, x));
   const ends: number[] = [];
   for (const p of ps) for (const e of [p.lo, p.hi]) if (Number.isFinite(e)) ends.push(e);
   const sortedEnds = [...new Set(ends)].sort((a, b) => a - b);
@@ -245,6 +257,6 @@ export function relationMatchesSet(rel: Node, set: Node): boolean {
     seed = (seed * 1103515245 + 12345) % 2147483648;
     points.push(lo - 12 + ((hi - lo + 24) * seed) / 2147483648);
   }
-  for (const x of points) if (holds(rels, variable, x) !== member(ps, x)) return false;
+  for (const x of points) if (holdsAny(x) !== member(ps, x)) return false;
   return true;
 }

@@ -1,7 +1,7 @@
 /**
  * The library entry of the math family: extract the answer of a gold text and of a predicted
- * text, then compare. Each side yields a parsed answer plus the text of the first candidate
- * tried; two unparsed answers match only when their texts are identical (e.g. "12:00").
+ * text, then compare. Each side yields a parsed answer and its text; answers that do not
+ * compare as math match only when their texts are identical (e.g. "12:00").
  */
 import { type CompareOptions, DEFAULT_COMPARE, nodesEqual } from "./compare.ts";
 import { DEFAULT_EXTRACT, type ExtractOptions, type Extraction, extractAnswer } from "./extract.ts";
@@ -19,8 +19,9 @@ export const DEFAULT_VERIFY: VerifyOptions = { ...DEFAULT_COMPARE, extract: DEFA
 /** Whether the extracted prediction matches the extracted gold. */
 export function answersMatch(gold: Extraction, pred: Extraction, opts: CompareOptions = DEFAULT_COMPARE): boolean {
   if (gold.node && pred.node && nodesEqual(gold.node, pred.node, opts)) return true;
-  const g = gold.fallback?.trim();
-  const p = pred.fallback?.trim();
+  // The same answer text on both sides (the parsed one, else the first tried): "12:00" vs "12:00".
+  const g = gold.text?.trim();
+  const p = pred.text?.trim();
   return g !== undefined && p !== undefined && g !== "" && g === p;
 }
 

@@ -8,8 +8,8 @@ import { bleuReferenceInfo, bleuSegmentStats, computeBleu, type BleuOptions } fr
 const Params = z.strictObject({
   /** sacreBLEU `sentence_bleu` (default) or NLTK `sentence_bleu`. */
   implementation: z.enum(["sacrebleu", "nltk"]).default("sacrebleu"),
-  /** sacreBLEU: tokenizer. */
-  tokenize: z.enum(["13a", "none"]).default("13a"),
+  /** sacreBLEU: tokenizer (13a = mteval-v13a, intl = mteval-v14 international, none = whitespace only). */
+  tokenize: z.enum(["13a", "intl", "none"]).default("13a"),
   /** Both: lower-case hypothesis and references first. */
   lowercase: z.boolean().default(false),
   /** sacreBLEU: smoothing (exp = mteval-v13a's NIST smoothing, sacreBLEU's sentence default). */

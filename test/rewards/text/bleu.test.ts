@@ -26,6 +26,7 @@ describe("sacreBLEU corpus BLEU (test/test_bleu.py, README)", () => {
   });
   it("empty hypotheses are kept and score 0.0", () => near(corpusBleu(["", "", ""], perSegment)!.score, 0, 0));
   it("tokenize none: 49.1919566", () => near(corpusBleu(SYS, perSegment, { tokenize: "none" })!.score, 49.1919566, 1e-6));
+  it("tokenize intl: 43.91623493", () => near(corpusBleu(SYS, perSegment, { tokenize: "intl" })!.score, 43.91623493, 1e-6));
   it("smooth_method none: 48.530827", () => near(corpusBleu(SYS, perSegment, { smoothMethod: "none" })!.score, 48.530827, 1e-6));
   it("README variable number of references: the first segment keeps only its second reference → 29.44", () => {
     const refs = [["", REFS_B[0]!], [REFS_A[1]!, REFS_B[1]!], [REFS_A[2]!, REFS_B[2]!]];
@@ -77,6 +78,7 @@ describe("sacreBLEU sentence BLEU (test/test_sentence_bleu.py, issue #98: Romani
     ["add-k default 1", { smoothMethod: "add-k" }, 14.882],
     ["add-k 2", { smoothMethod: "add-k", smoothValue: 2 }, 21.389],
     ["tokenize none", { tokenize: "none" }, 7.347],
+    ["tokenize intl", { tokenize: "intl" }, 8.493],
   ];
   for (const [name, opts, want] of cases) it(`${name}: ${want}`, () => near(sentenceBleu(HYP, [REF], opts)!.score, want, 1e-3));
   it("issue #141: no overlap is 0 whatever the smoothing", () => {

@@ -1,3 +1,4 @@
+import { ngramCounts } from "./ngrams.ts";
 import { codePoints, isBmpOnly, pyLen, pyLower, pyRemoveSpaces, pySplit } from "./pystr.ts";
 
 /*
@@ -35,30 +36,31 @@ type Counts = Map<string, number>;
 
 const PUNCTS = new Set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~");
 
-function charNgrams(line: string, order: number, keepWhitespace: boolean): Counts[] {
+/**
+ * All character n-grams of orders 1..order in one map: an n-gram's order is its length in code
+ * points, so orders never share a key. Returns the map and the line length in code points.
+ */
+function charNgrams(line: string, order: number, keepWhitespace: boolean): { grams: Counts; len: number } {
   const s = keepWhitespace ? line : pyRemoveSpaces(line);
-  const out: Counts[] = [];
+  const grams: Counts = new Map();
   if (isBmpOnly(s)) {
-    for (let n = 1; n <= order; n++) {
-      const m: Counts = new Map();
-      for (let i = 0; i + n <= s.length; i++) {
+    for (let i = 0; i < s.length; i++) {
+      for (let n = 1; n <= order && i + n <= s.length; n++) {
         const k = s.slice(i, i + n);
-        m.set(k, (m.get(k) ?? 0) + 1);
+        grams.set(k, (grams.get(k) ?? 0) + 1);
       }
-      out.push(m);
     }
-    return out;
+    return { grams, len: s.length };
   }
   const cps = codePoints(s);
-  for (let n = 1; n <= order; n++) {
-    const m: Counts = new Map();
-    for (let i = 0; i + n <= cps.length; i++) {
-      const k = cps.slice(i, i + n).join("");
-      m.set(k, (m.get(k) ?? 0) + 1);
+  for (let i = 0; i < cps.length; i++) {
+    let k = "";
+    for (let n = 1; n <= order && i + n <= cps.length; n++) {
+      k += cps[i + n - 1]!;
+      grams.set(k, (grams.get(k) ?? 0) + 1);
     }
-    out.push(m);
   }
-  return out;
+  return { grams, len: cps.length };
 }
 
 /** Last and first code point of a word (the unit sacreBLEU's `w[-1]` / `w[0]` see). */
@@ -83,23 +85,52 @@ export function chrfWords(sent: string): string[] {
   return out;
 }
 
-function wordNgrams(words: readonly string[], n: number): Counts {
-  const m: Counts = new Map();
-  for (let i = 0; i + n <= words.length; i++) {
-    const k = words.slice(i, i + n).join(" ");
-    m.set(k, (m.get(k) ?? 0) + 1);
+
+type Side = { chars: Counts; len: number; words: Counts[] };
+
+function allNgrams(s: string, o: Required<ChrfOptions>): Side {
+  const line = o.lowercase ? pyLower(s) : s;
+  const { grams, len } = charNgrams(line, o.charOrder, o.whitespace);
+  const words: Counts[] = [];
+  if (o.wordOrder > 0) {
+    const w = chrfWords(line);
+    for (let n = 1; n <= o.wordOrder; n++) words.push(ngramCounts(w, n));
   }
-  return m;
+  return { chars: grams, len, words };
 }
 
-function allNgrams(s: string, o: Required<ChrfOptions>): Counts[] {
-  const line = o.lowercase ? pyLower(s) : s;
-  const grams = charNgrams(line, o.charOrder, o.whitespace);
-  if (o.wordOrder > 0) {
-    const words = chrfWords(line);
-    for (let n = 1; n <= o.wordOrder; n++) grams.push(wordNgrams(words, n));
+/** Code-point length of an n-gram key (BMP keys: .length). */
+const keyOrder = (k: string): number => (isBmpOnly(k) ? k.length : pyLen(k));
+
+/** `[hyp, ref, match]` per order, as sacreBLEU's `_get_match_statistics` gives them. */
+function matchStats(h: Side, r: Side, o: Required<ChrfOptions>): number[] {
+  const stats: number[] = [];
+  const matches = new Array<number>(o.charOrder + 1).fill(0);
+  for (const [k, c] of h.chars) {
+    const rc = r.chars.get(k);
+    if (rc !== undefined) matches[keyOrder(k)]! += Math.min(c, rc);
   }
-  return grams;
+  for (let n = 1; n <= o.charOrder; n++) {
+    const hypCount = Math.max(0, h.len - n + 1);
+    const refCount = Math.max(0, r.len - n + 1);
+    // no reference n-gram of this order: the hypothesis' ones are not counted either
+    stats.push(refCount > 0 ? hypCount : 0, refCount, matches[n]!);
+  }
+  for (let k = 0; k < o.wordOrder; k++) {
+    const hw = h.words[k]!;
+    const rw = r.words[k]!;
+    let match = 0;
+    let hypCount = 0;
+    let refCount = 0;
+    for (const [g, c] of hw) {
+      hypCount += c;
+      const rc = rw.get(g);
+      if (rc !== undefined) match += Math.min(c, rc);
+    }
+    for (const c of rw.values()) refCount += c;
+    stats.push(rw.size > 0 ? hypCount : 0, refCount, match);
+  }
+  return stats;
 }
 
 /** sacreBLEU `CHRF._compute_f_score`: the 0–100 score from `[hyp, ref, match]` triples. */
@@ -158,23 +189,7 @@ function segmentStats(hypothesis: string, references: readonly string[], o: Requ
   let best: number[] = [];
   let bestIdx = -1;
   for (const [r, idx] of refs) {
-    const ref = allNgrams(r, o);
-    const stats: number[] = [];
-    for (let k = 0; k < hyp.length; k++) {
-      const h = hyp[k]!;
-      const rr = ref[k]!;
-      let match = 0;
-      let hypCount = 0;
-      let refCount = 0;
-      for (const [g, c] of h) {
-        hypCount += c;
-        const rc = rr.get(g);
-        if (rc !== undefined) match += Math.min(c, rc);
-      }
-      for (const c of rr.values()) refCount += c;
-      // no reference n-gram of this order: the hypothesis' ones are not counted either
-      stats.push(rr.size > 0 ? hypCount : 0, refCount, match);
-    }
+    const stats = matchStats(hyp, allNgrams(r, o), o);
     const f = chrfFromStats(stats, o.beta, o.epsSmoothing);
     if (f > bestF) {
       bestF = f;

@@ -3,7 +3,7 @@
  * file's header). The reward types in ../ wrap them; the server's OpenAI `text_similarity`
  * grader reuses them directly.
  */
-export { tokenize13a } from "./tokenize-13a.ts";
+export { tokenize13a, tokenizeIntl } from "./tokenize-13a.ts";
 export { sentenceBleu, corpusBleu, computeBleu, bleuReferenceInfo, bleuSegmentStats, type BleuOptions, type BleuResult, type SmoothMethod } from "./sacrebleu.ts";
 export { nltkSentenceBleu, nltkCorpusBleu, modifiedPrecision, nltkBrevityPenalty, fsum, type NltkBleuOptions, type NltkBleuResult, type NltkSmoothing } from "./nltk-bleu.ts";
 export { sentenceChrf, corpusChrf, chrfFromStats, chrfWords, type ChrfOptions, type ChrfResult } from "./chrf.ts";
@@ -16,3 +16,4 @@ export { squadNormalize, squadF1, squadExactMatch, maxOverGroundTruths } from ".
 export { fuzzRatio, indelDistance, levenshteinDistance, levenshteinSimilarity } from "./fuzzy.ts";
 export { cosineSimilarity, bmasRecon, type BmasResult, type Vector } from "./embedding.ts";
 export { pySplit, pyLower, pyRstrip, pyStrip, codePoints, pyLen } from "./pystr.ts";
+export { openaiTextSimilarity, OPENAI_TEXT_SIMILARITY_METRICS, type OpenAiTextSimilarityMetric, type OpenAiTextSimilarityOptions } from "./openai-grader.ts";

@@ -1,3 +1,5 @@
+import { ngramCounts } from "./ngrams.ts";
+
 /*
  * NLTK `nltk.translate.bleu_score` (3.9): corpus-level modified precisions kept as unreduced
  * fractions, brevity penalty from the closest reference length (shorter on a tie), then
@@ -66,22 +68,14 @@ export function fsum(values: Iterable<number>): number {
   return hi;
 }
 
-function ngramCounts(tokens: readonly string[], n: number): Map<string, number> {
-  const m = new Map<string, number>();
-  for (let i = 0; i + n <= tokens.length; i++) {
-    // \u0000 cannot come out of a whitespace split of real text, and keeps token boundaries distinct
-    const k = n === 1 ? tokens[i]! : tokens.slice(i, i + n).join("\u0000");
-    m.set(k, (m.get(k) ?? 0) + 1);
-  }
-  return m;
-}
 
 /** NLTK `modified_precision` as (numerator, denominator) with the denominator at least 1. */
 export function modifiedPrecision(references: readonly (readonly string[])[], hypothesis: readonly string[], n: number): [number, number] {
-  const counts = ngramCounts(hypothesis, n);
+  // "\u0000" separates tokens: NLTK takes arbitrary token lists, which may contain spaces
+  const counts = ngramCounts(hypothesis, n, "\u0000");
   const maxCounts = new Map<string, number>();
   for (const ref of references) {
-    const rc = ngramCounts(ref, n);
+    const rc = ngramCounts(ref, n, "\u0000");
     for (const g of counts.keys()) maxCounts.set(g, Math.max(maxCounts.get(g) ?? 0, rc.get(g) ?? 0));
   }
   let num = 0;

@@ -1,3 +1,4 @@
+import { ngramCounts } from "./ngrams.ts";
 import { porterStem } from "./porter.ts";
 import { pyLower } from "./pystr.ts";
 
@@ -29,14 +30,6 @@ export function rougeTokenize(text: string, useStemmer = false): string[] {
 /** rouge-score `scoring.fmeasure`. */
 export const rougeFmeasure = (p: number, r: number): number => (p + r > 0 ? (2 * p * r) / (p + r) : 0);
 
-function ngramCounts(tokens: readonly string[], n: number): Map<string, number> {
-  const m = new Map<string, number>();
-  for (let i = 0; i + n <= tokens.length; i++) {
-    const k = n === 1 ? tokens[i]! : tokens.slice(i, i + n).join(" ");
-    m.set(k, (m.get(k) ?? 0) + 1);
-  }
-  return m;
-}
 
 /** rouge-score `_score_ngrams` on tokens: clipped overlap over max(count, 1). */
 export function rougeNTokens(target: readonly string[], prediction: readonly string[], n: number): RougeScore {

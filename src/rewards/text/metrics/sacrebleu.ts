@@ -1,5 +1,6 @@
+import { ngramCounts } from "./ngrams.ts";
 import { pyLower, pyRstrip, pySplit } from "./pystr.ts";
-import { tokenize13a } from "./tokenize-13a.ts";
+import { tokenize13a, tokenizeIntl } from "./tokenize-13a.ts";
 
 /*
  * sacreBLEU 2.x BLEU (Papineni et al., 2002) reproduced from its sufficient statistics:
@@ -11,8 +12,8 @@ import { tokenize13a } from "./tokenize-13a.ts";
 export type SmoothMethod = "exp" | "floor" | "add-k" | "none";
 
 export type BleuOptions = {
-  /** "13a" (sacreBLEU's default) or "none" (split on whitespace only). */
-  tokenize?: "13a" | "none";
+  /** "13a" (sacreBLEU's default), "intl" (mteval-v14 international) or "none" (split on whitespace only). */
+  tokenize?: "13a" | "intl" | "none";
   lowercase?: boolean;
   smoothMethod?: SmoothMethod;
   /** For `floor` (default 0.1) and `add-k` (default 1). */
@@ -87,30 +88,16 @@ export function computeBleu(
 
 type NgramCounts = Map<string, number>[];
 
-/** All 1..maxOrder n-grams of a whitespace-tokenized line, one map per order (keys join tokens with a space, which no token contains). */
-function wordNgrams(tokens: readonly string[], maxOrder: number): NgramCounts {
-  const out: NgramCounts = [];
-  for (let n = 1; n <= maxOrder; n++) {
-    const m = new Map<string, number>();
-    for (let i = 0; i + n <= tokens.length; i++) {
-      const key = n === 1 ? tokens[i]! : tokens.slice(i, i + n).join(" ");
-      m.set(key, (m.get(key) ?? 0) + 1);
-    }
-    out.push(m);
-  }
-  return out;
-}
+/** All 1..maxOrder n-grams of a whitespace-tokenized line, one map per order. */
+const wordNgrams = (tokens: readonly string[], maxOrder: number): NgramCounts => Array.from({ length: maxOrder }, (_, i) => ngramCounts(tokens, i + 1));
 
 /** References prepared once: merged n-gram maxima and lengths (sacreBLEU `_extract_reference_info`). */
 export type BleuReferenceInfo = { ngrams: NgramCounts; lens: number[] };
 
 function makePreprocess(opts: BleuOptions): (s: string) => string {
-  const tok = (opts.tokenize ?? "13a") === "13a";
+  const tok = { "13a": tokenize13a, intl: tokenizeIntl, none: (s: string) => s }[opts.tokenize ?? "13a"];
   const lc = opts.lowercase ?? false;
-  return (s) => {
-    const t = pyRstrip(lc ? pyLower(s) : s);
-    return tok ? tokenize13a(t) : t;
-  };
+  return (s) => tok(pyRstrip(lc ? pyLower(s) : s));
 }
 
 /**

@@ -27,3 +27,17 @@ export function tokenize13a(line: string): string {
   s = s.replace(DASH_AFTER_DIGIT, "$1 $2 ");
   return pySplit(s).join(" ");
 }
+
+/*
+ * sacreBLEU's `intl` tokenizer (mteval-v14.pl's international tokenization): Unicode
+ * punctuation splits off unless it sits between digits, every Unicode symbol splits off.
+ */
+const PUNCT_AFTER_NON_NUMBER = /(\P{N})(\p{P})/gu;
+const PUNCT_BEFORE_NON_NUMBER = /(\p{P})(\P{N})/gu;
+const SYMBOL = /(\p{S})/gu;
+
+/** sacreBLEU `TokenizerV14International()(line)`. */
+export function tokenizeIntl(line: string): string {
+  const s = line.replace(PUNCT_AFTER_NON_NUMBER, "$1 $2 ").replace(PUNCT_BEFORE_NON_NUMBER, " $1 $2").replace(SYMBOL, " $1 ");
+  return pySplit(s).join(" ");
+}
