@@ -22,10 +22,12 @@ export type ChoiceFound = { letter: string; how: string };
 export function makeChoiceExtractor(letters: string): (text: string) => ChoiceFound | undefined {
   const cls = `[${letters}${letters.toLowerCase()}]`;
   const upper = `[${letters}]`;
-  const boxed = new RegExp(String.raw`\\boxed\s*\{\s*(?:\\text(?:bf)?\{)?\s*\(?(${cls})\)?\s*\}?\s*\}`, "g");
+  const boxed = new RegExp(String.raw`\\boxed\s*\{\s*(?:\\text(?:bf)?\{)?\s*\(?(${cls})\)?\s*(?:\}\s*)?\}`, "g");
   // A lower-case letter after a phrase counts only when nothing word-like follows ("the answer is a prime" is not (a)).
   const phrase = new RegExp(
-    String.raw`(?:[Aa]nswer|ANSWER|[Oo]ption|OPTION|[Cc]hoice|CHOICE)(?:\s+(?:is|IS)|\s*[:=\-–])?\s*(?:[Oo]ption\s+|[Cc]hoice\s+)?[*_]*\s*(?:\(\s*(${cls})\s*\)|\[\s*(${cls})\s*\]|(${upper})(?![\w])|(${cls})(?=\s*(?:$|[.),:;!\n*])))`,
+    // Each run of spaces/markup is matched by ONE class: adjacent optional \s* groups backtrack
+    // polynomially on long runs of spaces (a cheap way for a policy to stall its reward).
+    String.raw`(?:[Aa]nswer|ANSWER|[Oo]ption|OPTION|[Cc]hoice|CHOICE)(?:\s+(?:is|IS)\b|\s*[:=\-–])?[\s*_]*(?:(?:[Oo]ption|[Cc]hoice)\s+[\s*_]*)?(?:\((${cls})\)|\[(${cls})\]|(${upper})(?![\w])|(${cls})(?=[\s*]*(?:$|[.),:;!\n])))`,
     // No "i" flag: it would let the upper-case-only branch take the article "a".
     "g",
   );

@@ -47,6 +47,11 @@ describe("choice", () => {
     assert.equal((await one(choice, {}, "A", undefined)).reason, "reference: missing");
   });
 
+  it("long runs of spaces after an answer phrase do not stall it (no polynomial backtracking)", () => {
+    assert.equal(extract("answer" + " ".repeat(50_000) + "x")?.letter, undefined);
+    assert.equal(extract("Answer:" + " \t*".repeat(20_000) + "B")?.letter, "B");
+  });
+
   it("huge input stays fast and unicode is fine", async () => {
     assert.equal(await scoreOf(choice, {}, "x ".repeat(500_000) + "Answer: C", "C"), 1);
     assert.equal(await scoreOf(choice, {}, "答案是 (B)", "B"), 1);
