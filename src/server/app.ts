@@ -1,0 +1,196 @@
+/**
+ * The reward server: one fastify app that speaks every trainer's protocol over the same specs.
+ * Cross-cutting concerns are hooks around the routes, in this order for each request:
+ * request id and timing -> bearer auth -> admission (429 when full) -> body parse (413 past the
+ * limit) -> route (deadline, idempotency, scoring) -> one structured log line and the metrics
+ * when the response closes.
+ *
+ * @example
+ * const server = await createServer({ ...DEFAULT_OPTIONS, spec: "examples/gsm8k/reward.yaml", port: 0 });
+ * console.log(server.url);                  // http://127.0.0.1:PORT
+ * await server.close();
+ */
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Fastify, { type FastifyInstance } from "fastify";
+import { RunStore } from "../store/run-store.ts";
+import { bearerAuth, isLoopback, redactUrl } from "./auth.ts";
+import { NdjsonBody } from "./check.ts";
+import { DEFAULT_OPTIONS, type ServerContext, type ServerOptions } from "./context.ts";
+import { errorHandler, HttpError, notFoundHandler, toHttpError } from "./errors.ts";
+import { GraderEngine } from "./graders/engine.ts";
+import { IdempotencyStore } from "./idempotency.ts";
+import { Admission } from "./limits.ts";
+import { serverMetrics } from "./metrics.ts";
+import { Recorder } from "./recorder.ts";
+import { foldRetired, healthRoutes, type Retired } from "./routes/health.ts";
+import { nativeRoutes } from "./routes/native.ts";
+import { nemoGymRoutes } from "./routes/nemo-gym.ts";
+import { openaiGraderRoutes } from "./routes/openai-graders.ts";
+import { openrlhfRoutes } from "./routes/openrlhf.ts";
+import { verlRoutes } from "./routes/verl.ts";
+import { SpecRegistry } from "./specs.ts";
+
+export type RewardServer = {
+  app: FastifyInstance;
+  ctx: ServerContext;
+  /** http://HOST:PORT once listening. */
+  url: string;
+  close(): Promise<void>;
+};
+
+/** Thrown before anything starts when the options are unsafe or inconsistent. */
+export class ServerConfigError extends Error {
+  override readonly name = "ServerConfigError";
+}
+
+export async function createServer(partial: Partial<ServerOptions> & { spec: string }, listen = true): Promise<RewardServer> {
+  const options: ServerOptions = { ...DEFAULT_OPTIONS, ...partial };
+  if (!options.token && !isLoopback(options.host)) {
+    throw new ServerConfigError(`--host ${options.host} is not a loopback address: anyone who can reach it could score (and flood) this server, so a token is required (--token or REWARDSMITH_TOKEN)`);
+  }
+
+  const app = Fastify({
+    logger: options.logLevel === "silent" ? false : { level: options.logLevel },
+    disableRequestLogging: true,
+    bodyLimit: options.maxBodyBytes,
+    requestIdHeader: "x-request-id",
+    return503OnClosing: true,
+  });
+  const metrics = serverMetrics();
+  const retired: Retired = new Map();
+  let recorder: Recorder | undefined;
+  let store: RunStore | undefined;
+
+  const specs = await SpecRegistry.open(options.spec, {
+    workers: options.workers,
+    concurrency: options.concurrency,
+    reloadMs: options.reloadMs,
+    log: (level, obj, msg) => app.log[level](obj, msg),
+    onBatch: (spec, n, ms) => {
+      metrics.batchLatency.observe([spec], ms / 1000);
+      metrics.batchSize.observe([spec], n);
+    },
+    onRetire: (v) => {
+      foldRetired(retired, v);
+      recorder?.finish(`spec\u0000${v.name}\u0000${v.spec.hash}\u0000${v.loadedAt.getTime()}`);
+    },
+    onReload: (spec, result) => metrics.reloads.inc([spec, result]),
+  });
+
+  try {
+    if (options.store) {
+      mkdirSync(dirname(options.store), { recursive: true });
+      store = new RunStore(options.store);
+      recorder = new Recorder(store, `serve ${options.host}:${options.port}`, (err) => app.log.error({ err }, "run store write failed"));
+    }
+  } catch (err) {
+    await specs.close();
+    throw err;
+  }
+
+  const ctx: ServerContext = {
+    options,
+    specs,
+    metrics,
+    admission: new Admission({ maxRequests: options.maxConcurrent, maxSamples: options.maxInflightSamples }),
+    idempotency: new IdempotencyStore(),
+    recorder,
+    graders: new GraderEngine(),
+    startedAt: Date.now(),
+  };
+
+  app.decorateRequest("rs", null as unknown as FastifyRequestRs);
+  app.decorateRequest("ticket", undefined);
+  const auth = bearerAuth(options.token);
+
+  app.addHook("onRequest", async (req, reply) => {
+    req.rs = {};
+    const t0 = performance.now();
+    const route = req.routeOptions.url ?? "unmatched";
+    void reply.header("x-request-id", req.id);
+    reply.raw.once("close", () => {
+      req.ticket?.end();
+      const status = reply.raw.statusCode;
+      const s = (performance.now() - t0) / 1000;
+      metrics.requests.inc([route, req.method, String(status)]);
+      metrics.latency.observe([route], s);
+      const reason = status === 401 ? "auth" : status === 429 ? "limit" : status === 504 ? "deadline" : status === 413 ? "size" : undefined;
+      if (reason) metrics.rejected.inc([reason]);
+      const line = {
+        method: req.method,
+        url: redactUrl(req.url),
+        route,
+        status,
+        ms: Math.round(s * 1e6) / 1000,
+        ...(req.rs.samples !== undefined ? { samples: req.rs.samples } : {}),
+        ...(req.rs.spec ? { spec: req.rs.spec, spec_hash: req.rs.hash } : {}),
+        ...(req.rs.replayed ? { replayed: true } : {}),
+        ...(reply.raw.writableFinished ? {} : { aborted: true }),
+      };
+      if (status >= 500) req.log.error(line, "request");
+      else if (status >= 400) req.log.warn(line, "request");
+      else req.log.info(line, "request");
+    });
+    auth?.(req);
+    if (req.routeOptions.config?.scoring) req.ticket = ctx.admission.enter();
+  });
+
+  // Our own JSON parser, for messages that say where the JSON broke (fastify's drops the reason).
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
+    const text = body as string;
+    if (text.length === 0) return done(new HttpError(400, "empty body: expected a JSON object", "body", "invalid_json"), undefined);
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      return done(new HttpError(400, `not valid JSON: ${(err as Error).message}`, "body", "invalid_json"), undefined);
+    }
+    // A "__proto__" key would become a prototype if any code downstream merged this object.
+    if (text.includes('"__proto__"')) return done(new HttpError(400, 'the key "__proto__" is not allowed', "body", "invalid_json"), undefined);
+    done(null, value);
+  });
+  app.addContentTypeParser("application/x-ndjson", (_req, payload, done) => done(null, new NdjsonBody(payload)));
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+
+  healthRoutes(app, ctx, retired);
+  nativeRoutes(app, ctx);
+  openrlhfRoutes(app, ctx);
+  verlRoutes(app, ctx);
+  nemoGymRoutes(app, ctx);
+  openaiGraderRoutes(app, ctx);
+
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await app.close();
+    await specs.close();
+    await ctx.graders.close();
+    recorder?.close();
+    store?.close();
+  };
+
+  let url = "";
+  if (listen) {
+    try {
+      await app.listen({ host: options.host, port: options.port });
+    } catch (err) {
+      await close();
+      throw err;
+    }
+    const addr = app.server.address();
+    const port = typeof addr === "object" && addr ? addr.port : options.port;
+    const host = options.host.includes(":") ? `[${options.host}]` : options.host;
+    url = `http://${host}:${port}`;
+  } else {
+    await app.ready();
+  }
+  return { app, ctx, url, close };
+}
+
+type FastifyRequestRs = { samples?: number; spec?: string; hash?: string; replayed?: boolean };
+
+export { HttpError, toHttpError };

@@ -1,0 +1,85 @@
+/**
+ * Checks for request bodies that name the offending field in the message. Hand-written rather
+ * than a schema library: the protocols here have a few loose fields each, unknown keys must be
+ * kept (NeMo Gym echoes the request), and the hot path (a batch of 256) must stay cheap.
+ */
+import { typeOf } from "../core/sample.ts";
+import { badRequest, HttpError } from "./errors.ts";
+
+export type Json = Record<string, unknown>;
+
+/** An `application/x-ndjson` request body, left as a stream for the route that reads one. */
+export class NdjsonBody {
+  constructor(readonly stream: NodeJS.ReadableStream) {}
+}
+
+export function isObject(x: unknown): x is Json {
+  return x !== null && typeof x === "object" && !Array.isArray(x);
+}
+
+/** The body as an object, or a 400 saying what arrived instead. */
+export function objectBody(body: unknown): Json {
+  if (body instanceof NdjsonBody) throw new HttpError(415, "this route takes application/json (only POST /v1/score takes application/x-ndjson)", "content-type", "unsupported_media_type");
+  if (!isObject(body)) throw badRequest("body", `expected a JSON object, got ${typeOf(body)}`);
+  return body;
+}
+
+export function optString(o: Json, key: string, path = key): string | undefined {
+  const v = o[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "string") throw badRequest(path, `expected a string, got ${typeOf(v)}`);
+  return v;
+}
+
+export function reqString(o: Json, key: string, path = key): string {
+  const v = optString(o, key, path);
+  if (v === undefined) throw badRequest(path, "missing (expected a string)", "missing_field");
+  return v;
+}
+
+export function optBool(o: Json, key: string, path = key): boolean | undefined {
+  const v = o[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "boolean") throw badRequest(path, `expected true or false, got ${typeOf(v)}`);
+  return v;
+}
+
+export function optNumber(o: Json, key: string, path = key): number | undefined {
+  const v = o[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "number" || !Number.isFinite(v)) throw badRequest(path, `expected a finite number, got ${typeOf(v)}`);
+  return v;
+}
+
+export function reqArray(o: Json, key: string, path = key): unknown[] {
+  const v = o[key];
+  if (v === undefined || v === null) throw badRequest(path, "missing (expected a list)", "missing_field");
+  if (!Array.isArray(v)) throw badRequest(path, `expected a list, got ${typeOf(v)}`);
+  return v;
+}
+
+/** Every element a string. */
+export function stringList(list: readonly unknown[], path: string): string[] {
+  for (let i = 0; i < list.length; i++) {
+    if (typeof list[i] !== "string") throw badRequest(`${path}[${i}]`, `expected a string, got ${typeOf(list[i])}`);
+  }
+  return list as string[];
+}
+
+/** Lists that must pair up element by element. */
+export function sameLength(reference: { name: string; list: readonly unknown[] }, ...others: { name: string; list: readonly unknown[] | undefined }[]): void {
+  for (const o of others) {
+    if (o.list !== undefined && o.list.length !== reference.list.length) {
+      throw badRequest(o.name, `expected ${reference.list.length} items (as many as ${reference.name}), got ${o.list.length}`, "length_mismatch");
+    }
+  }
+}
+
+/** A query-string value (fastify gives string | string[]). */
+export function queryString(query: unknown, key: string): string | undefined {
+  if (!isObject(query)) return undefined;
+  const v = query[key];
+  if (v === undefined) return undefined;
+  if (Array.isArray(v)) throw badRequest(`?${key}`, "given more than once");
+  return String(v);
+}
