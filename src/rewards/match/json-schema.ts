@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
-import { Ajv, type ValidateFunction } from "ajv";
-import addFormatsModule from "ajv-formats";
+import { createRequire } from "node:module";
+import type { Ajv, ValidateFunction } from "ajv";
 import { z } from "zod";
 import { invalidInput, ok } from "../../core/outcome.ts";
 import { stableStringify } from "../../core/hash.ts";
@@ -9,12 +9,15 @@ import { defineRewardType } from "../../core/reward-type.ts";
 import { completionText } from "../../core/text.ts";
 import type { Outcome, Sample } from "../../core/types.ts";
 
-// ajv-formats is CommonJS with a default export; under NodeNext it arrives wrapped.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => Ajv;
+// ajv takes ~0.4 s to load: it is required on first use, not when the registry is imported
+// (every CLI start and every worker thread imports the registry).
+const require = createRequire(import.meta.url);
 
 function newAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  addFormats(ajv);
+  const { Ajv: AjvClass } = require("ajv") as typeof import("ajv");
+  const formats = require("ajv-formats") as { default?: (a: Ajv) => Ajv } & ((a: Ajv) => Ajv);
+  const ajv = new AjvClass({ allErrors: true, strict: false });
+  (formats.default ?? formats)(ajv);
   return ajv;
 }
 
