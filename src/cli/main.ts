@@ -4,7 +4,9 @@
  */
 import { readFileSync } from "node:fs";
 import { ValidationError } from "../core/errors.ts";
+import { ADVANTAGES_USAGE, advantagesCommand } from "./advantages.ts";
 import { UsageError } from "./args.ts";
+import { PAIRS_USAGE, pairsCommand } from "./pairs.ts";
 import { SCORE_USAGE, scoreCommand } from "./score.ts";
 import { SERVE_USAGE, serveCommand } from "./serve.ts";
 import { VALIDATE_USAGE, validateCommand } from "./validate.ts";
@@ -17,6 +19,8 @@ const commands: Record<string, Command> = {
   validate: { run: validateCommand, usage: VALIDATE_USAGE, summary: "check a spec and print what it computes" },
   types: { run: typesCommand, usage: TYPES_USAGE, summary: "list the reward types and their parameters" },
   serve: { run: serveCommand, usage: SERVE_USAGE, summary: "serve a reward spec over HTTP (native, OpenRLHF, verl, OpenAI graders, NeMo Gym)" },
+  advantages: { run: advantagesCommand, usage: ADVANTAGES_USAGE, summary: "GRPO / Dr. GRPO / RLOO / REINFORCE++ advantages from score output" },
+  pairs: { run: pairsCommand, usage: PAIRS_USAGE, summary: "preference pairs (best-vs-worst, margin, verified) with DRS weights from score output" },
 };
 
 function mainUsage(): string {

@@ -85,6 +85,9 @@ export function bwrapArgs(layout: BwrapLayout, command: string[]): string[] {
     LANG: "C.UTF-8",
     USER: "sandbox",
     LOGNAME: "sandbox",
+    // glibc reserves 64 MiB of address space per thread arena: under RLIMIT_AS a program with a
+    // handful of threads would run out of address space without touching the memory.
+    MALLOC_ARENA_MAX: "2",
   };
   return [
     "--unshare-all",

@@ -12,7 +12,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyInstance } from "fastify";
 import { RunStore } from "../store/run-store.ts";
 import { bearerAuth, isLoopback, redactUrl } from "./auth.ts";
 import { NdjsonBody } from "./check.ts";
@@ -52,7 +52,7 @@ export async function createServer(partial: Partial<ServerOptions> & { spec: str
 
   const app = Fastify({
     logger: options.logLevel === "silent" ? false : { level: options.logLevel },
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.maxBodyBytes,
     requestIdHeader: "x-request-id",
     return503OnClosing: true,

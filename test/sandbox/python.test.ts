@@ -53,7 +53,15 @@ describe("python sandbox", { skip: !HAVE_BWRAP && "bubblewrap is not installed" 
 
   test("the program sees uid 1000, its own PID namespace, an empty environment and /tmp as its cwd", async () => {
     const r = await py.run({ code: "import os\nprint(os.getuid(), os.getgid(), os.getcwd(), os.getpid() < 10)\nprint(sorted(os.environ))" });
-    assert.equal(r.stdout, "1000 1000 /tmp True\n['HOME', 'LANG', 'LOGNAME', 'PATH', 'PWD', 'TMPDIR', 'USER']\n");
+    assert.equal(r.stdout, "1000 1000 /tmp True\n['HOME', 'LANG', 'LOGNAME', 'MALLOC_ARENA_MAX', 'PATH', 'PWD', 'TMPDIR', 'USER']\n");
+  });
+
+  test("threads fit in the address-space limit", async () => {
+    const r = await py.run({
+      code: "from concurrent.futures import ThreadPoolExecutor\nwith ThreadPoolExecutor(16) as ex:\n    print(sum(ex.map(lambda i: len(bytearray(1 << 20)) // (1 << 20), range(64))))",
+      limits: { memoryMb: 256 },
+    });
+    assert.equal(r.stdout, "64\n");
   });
 
   test("tests: each verdict, with the failing line in the message", async () => {

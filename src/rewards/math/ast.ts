@@ -179,22 +179,3 @@ export function renameSymbols(n: Node, map: ReadonlyMap<string, string>): Node {
   }
   return mapChildren(n, (c) => renameSymbols(c, map));
 }
-
-/** Counts nodes up to `limit`, to keep work bounded on hostile inputs. */
-export function size(n: Node, limit = Infinity): number {
-  let count = 0;
-  const stack: Node[] = [n];
-  while (stack.length > 0 && count <= limit) {
-    const x = stack.pop()!;
-    count++;
-    for (const c of children(x)) stack.push(c);
-  }
-  return count;
-}
-
-/** True when some node in the tree satisfies `pred`. */
-export function some(n: Node, pred: (x: Node) => boolean): boolean {
-  if (pred(n)) return true;
-  for (const c of children(n)) if (some(c, pred)) return true;
-  return false;
-}

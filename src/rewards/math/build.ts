@@ -22,7 +22,7 @@ export function neg(n: Node): Node {
   return { k: "neg", arg: n };
 }
 
-export function add(a: Node, b: Node): Node {
+function add(a: Node, b: Node): Node {
   const args = [...(a.k === "add" ? a.args : [a]), ...(b.k === "add" ? b.args : [b])];
   return { k: "add", args };
 }
@@ -123,7 +123,7 @@ function rebuild(n: Node, kids: Node[]): Node {
   }
 }
 
-export function hasPm(n: Node): boolean {
+function hasPm(n: Node): boolean {
   if (n.k === "pm") return true;
   return childList(n).some(hasPm);
 }

@@ -52,7 +52,7 @@ const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 const isDigit = (c: number) => c >= 48 && c <= 57;
 
 /** Tokenizes `src`; throws ParseError on unbalanced raw groups or too many tokens. */
-export function lex(src: string, maxTokens = 4000): Tok[] {
+export function lex(src: string, maxTokens = 12_000): Tok[] {
   const out: Tok[] = [];
   let i = 0;
   let sp = false;

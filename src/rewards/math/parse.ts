@@ -7,7 +7,7 @@
  * Anything it does not understand is a ParseError: a failed parse is never equal to anything.
  */
 import { type Node, type Rel, type RelOp, type SpecialSet, int, num, sym } from "./ast.ts";
-import { add, asSet, baseValue, cleanSub, expandElement, expandListed, expandPm, isMinusOne, mul, neg, numberNode, onlySymbols, signed, textValue } from "./build.ts";
+import { asSet, baseValue, cleanSub, expandElement, expandListed, expandPm, isMinusOne, mul, neg, numberNode, onlySymbols, signed, textValue } from "./build.ts";
 import { ParseError, lex, type Tok } from "./lexer.ts";
 import * as R from "./rational.ts";
 import { ACCENTS, ATOM_CMDS, BUILTIN_FUNCS, FUNCTION_LETTERS, GREEK, MATRIX_ENVS, MUL_CMDS, MULTI_ARG, PLAIN_WORDS, RELATIONS, SPECIAL_SETS, TEXT_CMDS, TRIG } from "./vocabulary.ts";
@@ -175,21 +175,24 @@ class Parser {
       this.next();
       left = { k: "pm", a: undefined, b: this.term() };
     } else left = this.term();
+    // Terms are collected and joined once: a long sum stays linear.
+    let terms: Node[] = [left];
+    const flush = (): Node => (terms.length === 1 ? terms[0]! : { k: "add", args: terms.flatMap((x) => (x.k === "add" ? x.args : [x])) });
     for (;;) {
       const o = this.peek();
       if (this.isOp(o, "+")) {
         this.next();
-        left = add(left, this.term());
+        terms.push(this.term());
       } else if (this.isOp(o, "-")) {
         this.next();
-        left = add(left, neg(this.term()));
+        terms.push(neg(this.term()));
       } else if (this.isCmd(o, "pm", "mp")) {
         this.next();
-        left = { k: "pm", a: left, b: this.term() };
+        terms = [{ k: "pm", a: flush(), b: this.term() }];
       } else break;
     }
     this.leave();
-    return left;
+    return flush();
   }
 
   private term(): Node {

@@ -20,7 +20,7 @@ export type PlainMatch = {
 };
 
 const CURRENCY = "$€£¥₹₽₪₩₫฿₡₦₱₲₴₵₸₺₼₾₿";
-export const NUMBER_SRC =
+const NUMBER_SRC =
   String.raw`(?<!\d)(?:(?<i1>[-+]?[1-9]\d{0,2}(?:[ ,]\d{3})+)(?<d1>\.\d+)?|(?<i2>[-+]?\d+)(?<d2>[.,]\d+)|(?<d3>\.\d+)|(?<i3>[-+]?\d+))` +
   String.raw`(?<pct>\s*(?:%|[Pp]ercentage|[Pp]ercent|[Pp]ct))?`;
 const NUMBER_AT = new RegExp(`[${CURRENCY}]?${NUMBER_SRC}`, "y");
