@@ -61,7 +61,7 @@ export function groupKeyOf(paths: readonly string[]): (row: ScoredRow) => string
   };
 }
 
-export type ReadRows = { rows: ScoredRow[]; bad: { line: number; reason: string }[] };
+export type ReadRows = { rows: ScoredRow[]; bad: { line: number; reason: string; index: number }[] };
 
 /** Reads score output; a line that is not a JSON object is reported, never fatal, and keeps its place. */
 export async function readScoredRows(path: string): Promise<ReadRows> {
@@ -76,12 +76,12 @@ export async function readScoredRows(path: string): Promise<ReadRows> {
     try {
       v = JSON.parse(line.text);
     } catch (err) {
-      bad.push({ line: line.lineNo, reason: `line ${line.lineNo}: not valid JSON (${(err as Error).message})` });
+      bad.push({ line: line.lineNo, index: rows.length, reason: `line ${line.lineNo}: not valid JSON (${(err as Error).message})` });
       rows.push({ id: `line ${line.lineNo}`, score: null, status: "invalid_input", reason: bad[bad.length - 1]!.reason });
       continue;
     }
     if (v === null || typeof v !== "object" || Array.isArray(v)) {
-      bad.push({ line: line.lineNo, reason: `line ${line.lineNo}: expected a JSON object (a row of score output)` });
+      bad.push({ line: line.lineNo, index: rows.length, reason: `line ${line.lineNo}: expected a JSON object (a row of score output)` });
       rows.push({ id: `line ${line.lineNo}`, score: null, status: "invalid_input", reason: bad[bad.length - 1]!.reason });
       continue;
     }
@@ -171,16 +171,20 @@ export async function advantagesCommand(argv: string[]): Promise<number> {
       scaleRewards: scale,
       lengthKey: lengthField === undefined ? undefined : LEN,
     });
+    // rl/ names a function group key generically; name the paths instead.
+    const noGroup = `no group: none of ${groupFields.join(", ")} is set`;
+    const badAt = new Map(bad.map((b) => [b.index, b.reason]));
+    const reasonOf = (r: string, i: number) => badAt.get(i) ?? (r.startsWith("no group:") ? noGroup : lengthField !== undefined ? r.replace(LEN, lengthField) : r);
     let text = "";
     result.rows.forEach((a, i) => {
       let line: Record<string, unknown>;
       if (v.keep) {
         const { [LEN]: _len, ...row } = rows[i]!;
         line = { ...row, advantage: a.advantage };
-        if (a.reason !== undefined) line.advantage_reason = lengthField !== undefined ? a.reason.replace(LEN, lengthField) : a.reason;
+        if (a.reason !== undefined) line.advantage_reason = reasonOf(a.reason, i);
       } else {
         line = { id: a.id, group: a.group, reward: a.reward, advantage: a.advantage };
-        if (a.reason !== undefined) line.reason = lengthField !== undefined ? a.reason.replace(LEN, lengthField) : a.reason;
+        if (a.reason !== undefined) line.reason = reasonOf(a.reason, i);
       }
       text += JSON.stringify(line) + "\n";
       if (text.length > 1 << 20) {

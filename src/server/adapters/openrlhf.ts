@@ -47,7 +47,7 @@ const END_TOKENS = [
 export type Recovered = { response: string; how: "prefix" | "contains" | "overlap" | "marker" } | { problem: string };
 
 export function responseFromQuery(query: string, prompt: string | null | undefined): Recovered {
-  if (typeof prompt === "string" && prompt.length > 0) {
+  if (typeof prompt === "string") {
     if (query.startsWith(prompt)) return { response: stripEndTokens(query.slice(prompt.length)), how: "prefix" };
     const at = query.indexOf(prompt);
     if (at >= 0) return { response: stripEndTokens(query.slice(at + prompt.length)), how: "contains" };
