@@ -232,6 +232,19 @@ export class Pipeline {
       todo.push(...indices);
     }
     if (todo.length === 0) return;
+    if (perSample && this.inline.has(node.name)) {
+      await this.runInlineSamples(node, samples, todo, groups, (i, o) => {
+        components[i]![node.name] = o;
+        stats[o.status]++;
+        const f = followers.get(i);
+        if (f) for (const j of f) components[j]![node.name] = o;
+        const key = keys.get(i);
+        if (key !== undefined && isCacheable(o)) this.cache.set(key, o);
+      });
+      stats.calls += todo.length;
+      stats.ms += performance.now() - started;
+      return;
+    }
 
     const projected = (i: number) => projectSample(samples[i]!, node.uses);
     let calls: number[][];
@@ -282,6 +295,43 @@ export class Pipeline {
       }
     }
     stats.ms += performance.now() - started;
+  }
+
+  /**
+   * The hot path of cheap rule rewards: every small sample in ONE score() call on this thread,
+   * with no per-sample arrays or projections; samples over the inline limit go to a worker.
+   */
+  private async runInlineSamples(
+    node: RewardNode,
+    samples: readonly Sample[],
+    todo: readonly number[],
+    groups: Map<string, number[]>,
+    put: (i: number, o: Outcome) => void,
+  ): Promise<void> {
+    const small: number[] = [];
+    const large: number[] = [];
+    for (const i of todo) (withinChars(samples[i]!, node.uses, INLINE_MAX_CHARS) ? small : large).push(i);
+    if (small.length > 0) {
+      const reward = this.main.get(node.name)!;
+      const ctx = {
+        signal: NEVER_ABORTED,
+        deadline: Date.now() + node.deadlineMs,
+        group: (s: Sample) => (s.group === undefined ? [s] : (groups.get(s.group) ?? []).map((j) => samples[j]!)),
+      };
+      const batch = small.map((i) => samples[i]!);
+      let outs: Outcome[];
+      try {
+        outs = checkOutcomes(await reward.score(batch, ctx), batch.length, node.name);
+      } catch (err) {
+        const o = errorOutcome(`reward ${node.name} threw: ${describeError(err)}`);
+        outs = batch.map(() => o);
+      }
+      for (let k = 0; k < small.length; k++) put(small[k]!, outs[k]!);
+    }
+    if (large.length > 0) {
+      const out = await this.ensurePool().run(node.name, large.map((i) => [projectSample(samples[i]!, node.uses)]), node.deadlineMs);
+      for (let k = 0; k < large.length; k++) put(large[k]!, out[k]![0]!);
+    }
   }
 
   /** Small inputs on this thread in one score() call per granularity unit; large ones to a worker. */
