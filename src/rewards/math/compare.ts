@@ -246,29 +246,80 @@ function matchUnordered(a0: Node[], b0: Node[], ctx: Ctx, depth: number): boolea
     else taken.add(j);
   }
   const b = b0.filter((_, j) => !taken.has(j));
-  const used = new Array<boolean>(b.length).fill(false);
-  const memo = new Map<string, boolean>();
+  const memo = new Map<number, boolean>();
   const same = (i: number, j: number) => {
-    const k = `${i},${j}`;
+    const k = i * b.length + j;
     let v = memo.get(k);
     if (v === undefined) {
-      v = eq(a[i]!, b[j]!, ctx, depth + 1);
+      v = !surelyDifferent(a[i]!, b[j]!) && eq(a[i]!, b[j]!, ctx, depth + 1);
       memo.set(k, v);
     }
     return v;
   };
-  const go = (i: number): boolean => {
-    if (i === a.length) return true;
-    if (ctx.steps > MAX_STEPS) return false;
+  // Maximum bipartite matching by augmenting paths: at most |a|·|b| comparisons, never exponential.
+  const owner = new Array<number>(b.length).fill(-1);
+  const augment = (i: number, seen: boolean[]): boolean => {
     for (let j = 0; j < b.length; j++) {
-      if (used[j] || !same(i, j)) continue;
-      used[j] = true;
-      if (go(i + 1)) return true;
-      used[j] = false;
+      if (seen[j] || ctx.steps > MAX_STEPS || !same(i, j)) continue;
+      seen[j] = true;
+      if (owner[j]! < 0 || augment(owner[j]!, seen)) {
+        owner[j] = i;
+        return true;
+      }
     }
     return false;
   };
-  return go(0);
+  for (let i = 0; i < a.length; i++) if (!augment(i, new Array<boolean>(b.length).fill(false))) return false;
+  return true;
+}
+
+/** Plain expressions (no decimals, percents, relations, sets): equal only if equal in value. */
+function plainScalar(n: Node): boolean {
+  switch (n.k) {
+    case "num":
+      return !n.float;
+    case "sym":
+    case "const":
+      return true;
+    case "add":
+    case "mul":
+    case "fn":
+      return n.args.every(plainScalar);
+    case "div":
+      return plainScalar(n.num) && plainScalar(n.den);
+    case "neg":
+      return plainScalar(n.arg);
+    case "pow":
+      return plainScalar(n.base) && plainScalar(n.exp);
+    default:
+      return false;
+  }
+}
+
+const signatures = new WeakMap<Node, C[] | null>();
+
+/** Values of a plain expression at three fixed points (per variable name), for quick rejection. */
+function signature(n: Node): C[] | undefined {
+  const hit = signatures.get(n);
+  if (hit !== undefined) return hit ?? undefined;
+  let sig: C[] | undefined;
+  if (plainScalar(n)) sig = samplePoints(freeSymbols(n), 3).map((env) => evalNumeric(n, env));
+  signatures.set(n, sig ?? null);
+  return sig;
+}
+
+/** Two plain expressions with clearly different values somewhere: no need for the full rules. */
+function surelyDifferent(a: Node, b: Node): boolean {
+  const sa = signature(a);
+  const sb = signature(b);
+  if (!sa || !sb) return false;
+  for (let k = 0; k < sa.length; k++) {
+    const x = sa[k]!;
+    const y = sb[k]!;
+    if (!finite(x) || !finite(y) || isReal(x) !== isReal(y)) continue;
+    if (Math.hypot(x.re - y.re, x.im - y.im) > 1e-6 * Math.max(1, mag(x), mag(y))) return true;
+  }
+  return false;
 }
 
 // ---------------- matrices ----------------
@@ -392,21 +443,25 @@ function cdiv(a: C, b: C): C {
   return { re: (a.re * b.re + a.im * b.im) / d, im: (a.im * b.re - a.re * b.im) / d };
 }
 
-/** Deterministic sample points: mixed signs, away from 0 and ±1, varied per variable. */
+/** A fixed pseudo-random value in [0, 1) per variable name and point index. */
+function hashUnit(name: string, i: number): number {
+  let h = 2166136261 ^ Math.imul(i + 1, 0x9e3779b1);
+  for (let k = 0; k < name.length; k++) h = Math.imul(h ^ name.charCodeAt(k), 16777619);
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+  h ^= h >>> 12;
+  return (h >>> 0) / 4294967296;
+}
+
+/**
+ * Deterministic sample points: each variable's value depends on its name and the point index
+ * only, so every comparison (and every signature) sees x at the same values; mixed signs,
+ * magnitudes 0.35 to 2.65.
+ */
 function samplePoints(vars: string[], count: number): Map<string, C>[] {
   const out: Map<string, C>[] = [];
-  let seed = 987654321;
-  const rnd = () => {
-    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-    return seed / 4294967296;
-  };
   for (let i = 0; i < (vars.length === 0 ? 1 : count); i++) {
     const env = new Map<string, C>();
-    for (const v of vars) {
-      const m = 0.35 + 2.3 * rnd();
-      const sign = i % 3 === 2 ? -1 : 1;
-      env.set(v, { re: sign * m, im: 0 });
-    }
+    for (const v of vars) env.set(v, { re: (i % 3 === 2 ? -1 : 1) * (0.35 + 2.3 * hashUnit(v, i)), im: 0 });
     out.push(env);
   }
   return out;

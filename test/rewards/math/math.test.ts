@@ -116,6 +116,22 @@ describe("math reward", () => {
     assert.equal(spec.rewards[0]!.deadlineMs, 2000);
   });
 
+  it("a verification past its deadline is stopped (timeout), the batch still completes", async () => {
+    const p = await compile({ rewards: { correct: { type: "math", deadline_ms: 1 } } }, { workers: 1 });
+    try {
+      const res = await p.score([
+        { id: "heavy", prompt: "", completion: "$\\frac{}{}$ ".repeat(18_000), reference: "1" },
+        { id: "light", prompt: "", completion: "$\\boxed{1}$", reference: "1" },
+      ]);
+      assert.equal(res.length, 2);
+      assert.equal(res[0]!.components.correct!.status, "timeout");
+      assert.match(res[0]!.components.correct!.reason!, /deadline/);
+      assert.ok(["ok", "timeout"].includes(res[1]!.components.correct!.status));
+    } finally {
+      await p.close();
+    }
+  });
+
   it("runs in the pipeline's worker threads", async () => {
     const p = await compile({ rewards: { correct: { type: "math" } } }, { workers: 1 });
     try {
