@@ -9,7 +9,7 @@
 import { type Node, type Rel, freeSymbols, isRelation, isSetLike, renameSymbols } from "./ast.ts";
 import { type C, evalExact, evalNumeric } from "./evaluate.ts";
 import { key, sameKey } from "./key.ts";
-import { onlySymbols } from "./parse.ts";
+import { onlySymbols } from "./build.ts";
 import * as R from "./rational.ts";
 import { asMatrix, isMatrixExpr } from "./matrix.ts";
 import { canonicalSet, piecesEqual, relationMatchesSet } from "./sets.ts";
