@@ -274,32 +274,42 @@ export function describeSpec(spec: CompiledSpec): string {
     lines.push(`  ${r.name}: ${r.type} — ${r.description}`);
     lines.push(`      on_error ${r.onError}  deadline ${r.deadlineMs} ms  cache ${r.cache ? "on" : "off"}  runs on ${r.runs}${weight}`);
   }
-  if (spec.formula !== undefined) lines.push(`total = ${spec.formula}`);
-  else {
-    const terms = spec.rewards.map((r) => (r.weight === 1 ? r.name : `${r.weight} * ${r.name}`)).join(" + ");
-    lines.push(`total = ${spec.normalizeWeights ? `(${terms}) / (sum of weights of present components)` : terms}`);
-  }
   const plan = spec.combine;
   for (const r of spec.rewards) {
     const steps = (plan.transforms[r.name] ?? []).map(describeTransform);
     const norm = plan.normalizers[r.name];
     if (norm) steps.push(describeNormalizer(norm));
-    if (steps.length > 0) lines.push(`  ${r.name} value: ${steps.join(" -> ")}`);
+    if (steps.length > 0) lines.push(`value of ${r.name}: ${steps.join(" -> ")}`);
   }
   if (plan.hybrid) {
     const h = plan.hybrid;
     const when = h.verifiable_field ? `${h.verifiable_field} is set` : `${h.rule} is ok`;
     const blend = h.confidence_recon ? ` (blended with ${h.model} by confidence ${h.confidence_recon.field ?? h.confidence_recon.reward}, recon)` : "";
-    lines.push(`term ${h.name} = ${h.rule} if ${when}, else ${h.model}${blend}; weight ${h.weight}`);
+    lines.push(`term ${h.name} = ${h.rule} if ${when}, else ${h.model}${blend}`);
   }
   if (plan.lengthPenalty) {
     const l = plan.lengthPenalty;
-    lines.push(`term ${l.name} = -${l.p_max} * clip((L - L*)/(${l.tau} L*), 0, 1), L* = shortest ${l.correct} >= ${l.threshold} in the group, L in ${l.length_field ?? l.unit} (recon); weight ${l.weight}`);
+    lines.push(`term ${l.name} = -${l.p_max} * clip((L - L*)/(${l.tau} L*), 0, 1), L* = shortest ${l.correct} >= ${l.threshold} in the group, L in ${l.length_field ?? l.unit} (recon)`);
+  }
+  if (spec.formula !== undefined) lines.push(`total = ${spec.formula}`);
+  else {
+    const consumed = new Set(plan.hybrid ? [plan.hybrid.rule, plan.hybrid.model] : []);
+    const weighted = [
+      ...spec.rewards.filter((r) => !consumed.has(r.name)).map((r) => ({ name: r.name, weight: r.weight })),
+      ...(plan.hybrid ? [{ name: plan.hybrid.name, weight: plan.hybrid.weight }] : []),
+      ...(plan.lengthPenalty ? [{ name: plan.lengthPenalty.name, weight: plan.lengthPenalty.weight }] : []),
+    ];
+    if (plan.weighting.type === "tri_factor_recon") {
+      lines.push(`total = sum of w_k * ${weighted.map((t) => t.name).join(", ")} (Tri-Factor weights, recon; risk priorities ${weighted.map((t) => t.weight).join(", ")})`);
+    } else {
+      const terms = weighted.map((t) => (t.weight === 1 ? t.name : `${t.weight} * ${t.name}`)).join(" + ");
+      lines.push(`total = ${spec.normalizeWeights ? `(${terms}) / (sum of weights of present components)` : terms}`);
+    }
   }
   const w = plan.weighting;
   if (w.type === "sum_then_normalize") lines.push(`then (total - group mean) / (${w.scale === "none" ? "1" : `${w.scale} std + ${w.eps}`}) (TRL sum_then_normalize)`);
   if (w.type === "normalize_then_sum") lines.push(`each term z-scored per group before the sum, the sum z-scored over the batch (eps ${w.eps}; TRL normalize_then_sum)`);
-  if (w.type === "tri_factor_recon") lines.push(`weights: Tri-Factor (recon) per batch from weakness, risk (= weight) and redundancy${w.decay > 0 ? `, smoothed with decay ${w.decay}` : ""}`);
+  if (w.type === "tri_factor_recon") lines.push(`weights recomputed per batch from weakness, risk and redundancy${w.decay > 0 ? `, smoothed with decay ${w.decay}` : ""}`);
   for (const g of spec.gates) {
     lines.push(`gate: if ${g.reward} < ${g.below} then total = ${g.total}${g.skip_rest ? " and later gates' and the other rewards are not computed" : ""}`);
   }

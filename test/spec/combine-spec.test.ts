@@ -36,7 +36,7 @@ describe("spec: combination keys", () => {
     assert.deepEqual(s.combine.normalizers, { helpful: { type: "zscore", scope: "group", std: "population", eps: 1e-6 } });
     assert.deepEqual(s.combine.weighting, { type: "normalize_then_sum", eps: 1e-4 });
     const text = describeSpec(s);
-    assert.match(text, /helpful value: log sigmoid\(x - r_ref\), r_ref = normal q0\.85 of meta\.sft_scores -> z-score per group \(population std\)/);
+    assert.match(text, /value of helpful: log sigmoid\(x - r_ref\), r_ref = normal q0\.85 of meta\.sft_scores -> z-score per group \(population std\)/);
     assert.match(text, /TRL normalize_then_sum/);
   });
 
