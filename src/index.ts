@@ -18,6 +18,7 @@ export { MemoryState, type StateStore } from "./core/state.ts";
 export * as rl from "./rl/index.ts";
 export * as dense from "./dense/index.ts";
 export * as sandbox from "./sandbox/index.ts";
+export { verifyAnswer } from "./rewards/math/verify.ts";
 export { RewardRegistry, defineRewardType, type RewardType, type CreateEnv, type RunsOn, type Granularity } from "./core/reward-type.ts";
 export type { Sample, Message, Outcome, Status, Reward, RewardContext, Segment } from "./core/types.ts";
 export { STATUSES } from "./core/types.ts";
