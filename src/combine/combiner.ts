@@ -10,7 +10,7 @@ import { lengthPenaltyRecon, lengthReader } from "./hybrid.ts";
 import { compileNormalizer, type NormalizerImpl } from "./normalizers.ts";
 import { samplePath, truthy } from "./paths.ts";
 import { compileTransform } from "./transforms.ts";
-import { batchZ, columnMeans, groupZ, normalizeSums, redundancy, triFactorWeights } from "./weighting.ts";
+import { batchZ, columnMeans, groupZ, normalizeSums, redundancy, triFactorWeightsRecon } from "./weighting.ts";
 
 export type CombinerOptions = {
   /** Where running statistics, frozen references and adaptive weights persist (default: in memory). */
@@ -245,7 +245,7 @@ export function createCombiner(spec: CompiledSpec, options: CombinerOptions = {}
     if (weighting.type === "tri_factor_recon") {
       const any = terms.some((c) => c.some((x) => x === x));
       if (any) {
-        const w = triFactorWeights(columnMeans(terms), termWeights, redundancy(terms));
+        const w = triFactorWeightsRecon(columnMeans(terms), termWeights, redundancy(terms));
         const d = weighting.decay;
         const next = adaptive && d > 0 ? w.map((x, t) => d * adaptive![termNames[t]!]! + (1 - d) * x) : w;
         adaptive = Object.fromEntries(termNames.map((t, k) => [t, next[k]!]));

@@ -10,7 +10,7 @@ import { nanMean, nanMoments, pairCorrelation, ratio } from "./stats.ts";
  * redundancy ν_k; w = w̃/Σw̃. When every w̃ is 0 (all dimensions fully redundant) the risk
  * priorities alone are used, so the total never collapses to 0.
  */
-export function triFactorWeights(zbar: readonly number[], rho: readonly number[], nu: readonly number[]): number[] {
+export function triFactorWeightsRecon(zbar: readonly number[], rho: readonly number[], nu: readonly number[]): number[] {
   const raw = zbar.map((z, k) => (1 + (z === z ? Math.max(0, -z) : 0)) * rho[k]! * (1 - nu[k]!));
   const total = raw.reduce((a, b) => a + b, 0);
   if (total > 0) return raw.map((w) => w / total);

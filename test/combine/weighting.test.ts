@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { lengthPenaltyRecon } from "../../src/combine/hybrid.ts";
-import { redundancy, triFactorWeights } from "../../src/combine/weighting.ts";
+import { redundancy, triFactorWeightsRecon } from "../../src/combine/weighting.ts";
 import type { Outcome } from "../../src/core/types.ts";
 import { bad, close, combinerOf, okO, sample, scores, totals } from "./helpers.ts";
 
@@ -67,7 +67,7 @@ describe("Tri-Factor Adaptive Dynamic Weighting (Quark, reconstruction)", () => 
   it("the sheet's worked example", () => {
     // z̄ = [−0.2, −0.6, 0.4] → a = [0.2, 0.6, 0]; ρ = [1.5, 2, 1]; ν = [0.3, 0.1, 0.3];
     // w̃ = [1.2·1.5·0.7, 1.6·2·0.9, 1·1·0.7] = [1.26, 2.88, 0.70], Σ = 4.84 → w = [0.2603, 0.5950, 0.1446].
-    const w = triFactorWeights([-0.2, -0.6, 0.4], [1.5, 2, 1], [0.3, 0.1, 0.3]);
+    const w = triFactorWeightsRecon([-0.2, -0.6, 0.4], [1.5, 2, 1], [0.3, 0.1, 0.3]);
     close(w, [1.26 / 4.84, 2.88 / 4.84, 0.7 / 4.84], 1e-12);
     close(w, [0.2603, 0.595, 0.1446]);
     // R = 0.2603·0.5 + 0.5950·(−0.5) + 0.1446·1.6 = 0.1302 − 0.2975 + 0.2314 = 0.0641.
