@@ -3,7 +3,7 @@
 // tests when given a folder or a glob, so the files are listed here explicitly.
 // Usage: npm test [-- <path-filter>...]   e.g. npm test -- match spec
 import { spawnSync } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -16,6 +16,16 @@ function walk(dir) {
     if (statSync(p).isDirectory()) return name === "fixtures" ? [] : walk(p);
     return p.endsWith(".test.ts") ? [p] : [];
   });
+}
+
+// The CLI tests run bin/rewardsmith.js, which runs dist/: rebuild it when a source is newer,
+// so the tests never exercise stale code.
+const newest = (dir) => Math.max(...readdirSync(dir).map((n) => (statSync(join(dir, n)).isDirectory() ? newest(join(dir, n)) : statSync(join(dir, n)).mtimeMs)));
+const built = join(root, "dist/cli/main.js");
+if (!existsSync(built) || newest(join(root, "src")) > statSync(built).mtimeMs) {
+  console.error("building dist/ (sources changed since the last build)...");
+  const b = spawnSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], { cwd: root, stdio: "inherit" });
+  if (b.status !== 0) process.exit(b.status ?? 1);
 }
 
 const files = walk(join(root, "test"))
