@@ -6,19 +6,26 @@
  *   1. batch   POST /v1/score with batches of 256 distinct samples (no cache hits), 8 in flight:
  *              samples/s (goal >= 50,000 on 2 cores);
  *   2. single  single-sample POST /v1/score at 64 concurrent: req/s, p50/p99 latency;
+ *   0. pipeline  the same batches scored in-process, without HTTP: the pipeline's own ceiling;
  *   3. soak    100,000 requests at 64 concurrent, round-robin over every protocol (native,
  *              OpenRLHF, verl, NeMo Gym, OpenAI string_check grader): zero failures, and the
  *              server's RSS (sampled from /health) flat after warm-up.
+ * The machine is shared, so besides wall-clock rates each phase reports the CPU time it cost
+ * (server process, all threads) per sample, and the rate that cost allows on 2 dedicated cores.
  * Each phase is bounded in count and time. Prints one JSON object per line; exits 1 when a goal
- * is missed. `--quick` runs a tenth of everything (a smoke test).
+ * is missed. `--quick` runs a tenth of everything (a smoke test); `--no-store` serves without the
+ * run store.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { compileFile } from "../src/engine.ts";
 
 const quick = process.argv.includes("--quick");
+/** Without the run store (its SQLite inserts are about a third of the server's CPU per sample). */
+const noStore = process.argv.includes("--no-store");
 const scale = quick ? 0.1 : 1;
 const BATCH = 256;
 const BATCHES = Math.round(800 * scale);
@@ -33,7 +40,7 @@ function emit(o: Record<string, unknown>): void {
 }
 
 async function startServer(dir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/serve.ts", "--spec", "examples/gsm8k/reward.yaml", "--port", "0", "--store", join(dir, "serve.db"), "--reload-ms", "0"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/serve.ts", "--spec", "examples/gsm8k/reward.yaml", "--port", "0", ...(noStore ? [] : ["--store", join(dir, "serve.db")]), "--reload-ms", "0"], {
     stdio: ["ignore", "ignore", "pipe"],
   });
   const url = await new Promise<string>((resolve, reject) => {
@@ -96,6 +103,12 @@ async function pool(total: number, concurrency: number, task: (i: number) => Pro
   return { done, ms: performance.now() - t0 };
 }
 
+/** The server's CPU seconds so far (all threads), from its /metrics. */
+async function serverCpu(url: string): Promise<number> {
+  const m = /^process_cpu_seconds_total ([\d.e+-]+)$/m.exec(await get(url, "/metrics"));
+  return m ? Number(m[1]) : NaN;
+}
+
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
@@ -109,15 +122,30 @@ async function main(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), "rs-bench-server-"));
   const { child, url } = await startServer(dir);
   const failures: string[] = [];
-  emit({ bench: "server", machine: { cores: cpus().length, loadavg_1m: round(loadavg()[0]!) }, url, quick });
+  emit({ bench: "server", machine: { cores: cpus().length, loadavg_1m: round(loadavg()[0]!) }, url, quick, store: !noStore });
   try {
     // Warm-up: workers, JIT, sandbox-free paths.
     await pool(200, 16, async (i) => void (await post(url, "/v1/score", JSON.stringify({ samples: [sample(10_000_000 + i)] }))));
+
+    // 0. The pipeline alone, in this process: the same work without HTTP, JSON or the store.
+    {
+      const p = await compileFile("examples/gsm8k/reward.yaml");
+      await p.score([sample(20_000_000) as never]);
+      const c0 = process.cpuUsage();
+      const r0 = await pool(BATCHES, BATCH_INFLIGHT, async (b) => {
+        await p.score(Array.from({ length: BATCH }, (_, k) => sample(30_000_000 + b * BATCH + k)) as never);
+      });
+      const c = process.cpuUsage(c0);
+      await p.close();
+      const us = (c.user + c.system) / (r0.done * BATCH);
+      emit({ phase: "pipeline", in_process: true, batch: BATCH, in_flight: BATCH_INFLIGHT, samples: r0.done * BATCH, seconds: round(r0.ms / 1000), samples_per_s: Math.round((r0.done * BATCH) / (r0.ms / 1000)), cpu_us_per_sample: round(us, 1), samples_per_s_on_2_free_cores: Math.round(2e6 / us), loadavg_1m: round(loadavg()[0]!) });
+    }
 
     // 1. Batches of 256 distinct samples.
     const bodies = Array.from({ length: BATCHES }, (_, b) => JSON.stringify({ samples: Array.from({ length: BATCH }, (_, k) => sample(b * BATCH + k)) }));
     let bad = 0;
     const lat: number[] = [];
+    const cpu1 = await serverCpu(url);
     const r1 = await pool(BATCHES, BATCH_INFLIGHT, async (i) => {
       const r = await post(url, "/v1/score", bodies[i]!);
       lat.push(r.ms);
@@ -125,7 +153,8 @@ async function main(): Promise<number> {
     });
     lat.sort((a, b) => a - b);
     const sps = (r1.done * BATCH) / (r1.ms / 1000);
-    emit({ phase: "batch", route: "/v1/score", batch: BATCH, in_flight: BATCH_INFLIGHT, batches: r1.done, samples: r1.done * BATCH, seconds: round(r1.ms / 1000), samples_per_s: Math.round(sps), batch_p50_ms: round(pct(lat, 50)), batch_p99_ms: round(pct(lat, 99)), non_200: bad, goal_samples_per_s: 50_000, loadavg_1m: round(loadavg()[0]!) });
+    const us1 = ((await serverCpu(url)) - cpu1) * 1e6 / (r1.done * BATCH);
+    emit({ phase: "batch", route: "/v1/score", batch: BATCH, in_flight: BATCH_INFLIGHT, batches: r1.done, samples: r1.done * BATCH, seconds: round(r1.ms / 1000), samples_per_s: Math.round(sps), batch_p50_ms: round(pct(lat, 50)), batch_p99_ms: round(pct(lat, 99)), non_200: bad, server_cpu_us_per_sample: round(us1, 1), samples_per_s_on_2_free_cores: Math.round(2e6 / us1), goal_samples_per_s: 50_000, loadavg_1m: round(loadavg()[0]!) });
     if (sps < 50_000) failures.push(`batch: ${Math.round(sps)} samples/s < 50000`);
     if (bad > 0) failures.push(`batch: ${bad} non-200`);
 
@@ -133,13 +162,15 @@ async function main(): Promise<number> {
     const singles = Array.from({ length: SINGLES }, (_, i) => JSON.stringify({ samples: [sample(1_000_000 + i)] }));
     const sl: number[] = [];
     let sbad = 0;
+    const cpu2 = await serverCpu(url);
     const r2 = await pool(SINGLES, CONCURRENT, async (i) => {
       const r = await post(url, "/v1/score", singles[i]!);
       sl.push(r.ms);
       if (r.status !== 200) sbad++;
     });
     sl.sort((a, b) => a - b);
-    emit({ phase: "single", route: "/v1/score", concurrent: CONCURRENT, requests: r2.done, seconds: round(r2.ms / 1000), requests_per_s: Math.round(r2.done / (r2.ms / 1000)), p50_ms: round(pct(sl, 50)), p99_ms: round(pct(sl, 99)), max_ms: round(sl[sl.length - 1] ?? NaN), non_200: sbad, loadavg_1m: round(loadavg()[0]!) });
+    const us2 = ((await serverCpu(url)) - cpu2) * 1e6 / r2.done;
+    emit({ phase: "single", route: "/v1/score", concurrent: CONCURRENT, requests: r2.done, seconds: round(r2.ms / 1000), requests_per_s: Math.round(r2.done / (r2.ms / 1000)), server_cpu_us_per_request: round(us2, 1), p50_ms: round(pct(sl, 50)), p99_ms: round(pct(sl, 99)), max_ms: round(sl[sl.length - 1] ?? NaN), non_200: sbad, loadavg_1m: round(loadavg()[0]!) });
     if (sbad > 0) failures.push(`single: ${sbad} non-200`);
 
     // 3. Soak over every protocol.

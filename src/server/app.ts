@@ -13,7 +13,6 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Fastify, { LogController, type FastifyInstance } from "fastify";
-import { RunStore } from "../store/run-store.ts";
 import { bearerAuth, isLoopback, redactUrl } from "./auth.ts";
 import { NdjsonBody } from "./check.ts";
 import { DEFAULT_OPTIONS, type ServerContext, type ServerOptions } from "./context.ts";
@@ -21,6 +20,7 @@ import { errorHandler, HttpError, notFoundHandler, toHttpError } from "./errors.
 import { GraderEngine } from "./graders/engine.ts";
 import { IdempotencyStore } from "./idempotency.ts";
 import { Admission } from "./limits.ts";
+import { BufferedLog } from "./logging.ts";
 import { serverMetrics } from "./metrics.ts";
 import { Recorder } from "./recorder.ts";
 import { foldRetired, healthRoutes, type Retired } from "./routes/health.ts";
@@ -50,8 +50,9 @@ export async function createServer(partial: Partial<ServerOptions> & { spec: str
     throw new ServerConfigError(`--host ${options.host} is not a loopback address: anyone who can reach it could score (and flood) this server, so a token is required (--token or REWARDSMITH_TOKEN)`);
   }
 
+  const logStream = options.logLevel === "silent" ? undefined : new BufferedLog();
   const app = Fastify({
-    logger: options.logLevel === "silent" ? false : { level: options.logLevel },
+    logger: logStream ? { level: options.logLevel, stream: logStream } : false,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.maxBodyBytes,
     requestIdHeader: "x-request-id",
@@ -60,7 +61,6 @@ export async function createServer(partial: Partial<ServerOptions> & { spec: str
   const metrics = serverMetrics();
   const retired: Retired = new Map();
   let recorder: Recorder | undefined;
-  let store: RunStore | undefined;
 
   const specs = await SpecRegistry.open(options.spec, {
     workers: options.workers,
@@ -78,15 +78,15 @@ export async function createServer(partial: Partial<ServerOptions> & { spec: str
     onReload: (spec, result) => metrics.reloads.inc([spec, result]),
   });
 
-  try {
-    if (options.store) {
+  if (options.store) {
+    try {
       mkdirSync(dirname(options.store), { recursive: true });
-      store = new RunStore(options.store);
-      recorder = new Recorder(store, `serve ${options.host}:${options.port}`, (err) => app.log.error({ err }, "run store write failed"));
+      recorder = await Recorder.open(options.store, `serve ${options.host}:${options.port}`, (message) => app.log.error({ error: message }, "run store write failed"));
+    } catch (err) {
+      await specs.close();
+      logStream?.close();
+      throw err;
     }
-  } catch (err) {
-    await specs.close();
-    throw err;
   }
 
   const ctx: ServerContext = {
@@ -169,8 +169,8 @@ export async function createServer(partial: Partial<ServerOptions> & { spec: str
     await app.close();
     await specs.close();
     await ctx.graders.close();
-    recorder?.close();
-    store?.close();
+    await recorder?.close();
+    logStream?.close();
   };
 
   let url = "";
