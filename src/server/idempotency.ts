@@ -25,7 +25,7 @@ export class IdempotencyStore {
 
   constructor(options: IdempotencyOptions = {}) {
     this.maxEntries = options.maxEntries ?? 10_000;
-    this.maxSamples = options.maxSamples ?? 1_000_000;
+    this.maxSamples = options.maxSamples ?? 250_000;
     this.ttlMs = options.ttlMs ?? 10 * 60_000;
   }
 
