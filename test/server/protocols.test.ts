@@ -4,7 +4,12 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { PythonSandbox } from "../../src/sandbox/python.ts";
 import { call, startFixture, type Fixture } from "./helpers.ts";
+
+const sandbox = new PythonSandbox({ size: 1 });
+const SANDBOX = sandbox.check();
+void sandbox.close();
 
 let f: Fixture;
 before(async () => {
@@ -251,7 +256,7 @@ describe("POST /v1/fine_tuning/alpha/graders/run and /validate (OpenAI graders)"
     assert.equal(notJson.body.reward, 0);
   });
 
-  it("python: grade(sample, item) in the sandbox; an exception scores 0 with python_grader_runtime_error", async () => {
+  it("python: grade(sample, item) in the sandbox; an exception scores 0 with python_grader_runtime_error", { skip: !SANDBOX.ok && `no sandbox here: ${"reason" in SANDBOX ? SANDBOX.reason : ""}` }, async () => {
     const src = 'def grade(sample, item):\n    print("noise")\n    return 1.0 if sample["output_text"].strip() == item["answer"] else 0.25\n';
     const ok = await run({ type: "python", name: "p", source: src, image_tag: "2025-05-08" }, " 42 ", { answer: "42" });
     assert.equal(ok.status, 200);
@@ -292,7 +297,8 @@ describe("GET /health and /metrics", () => {
     assert.match(m.text, /^rewardsmith_reward_outcomes_total\{spec="gsm8k",reward="correct",status="ok"\} [1-9]\d*$/m);
     assert.match(m.text, /^rewardsmith_reward_cache_hits_total\{spec="gsm8k",reward="correct"\} \d+$/m);
     assert.match(m.text, /^rewardsmith_reward_seconds_total\{spec="gsm8k",reward="format"\} [\d.e-]+$/m);
-    assert.match(m.text, /^rewardsmith_grader_runs_total\{type="python",outcome="python_grader_runtime_error"\} [1-9]$/m);
+    if (SANDBOX.ok) assert.match(m.text, /^rewardsmith_grader_runs_total\{type="python",outcome="python_grader_runtime_error"\} [1-9]$/m);
+    assert.match(m.text, /^rewardsmith_grader_runs_total\{type="string_check",outcome="ok"\} [1-9]\d*$/m);
     assert.match(m.text, /^process_resident_memory_bytes \d+$/m);
     // Every sample line is NAME{labels} VALUE or NAME VALUE.
     for (const line of m.text.split("\n")) if (line && !line.startsWith("#")) assert.match(line, /^[a-z_]+(\{[^}]*\})? [-+\dNaInfe.]+$/, line);
