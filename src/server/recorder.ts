@@ -98,7 +98,7 @@ export class Recorder {
     this.buffered = 0;
     for (const [key, r] of this.runs) {
       if (r.rows.length === 0) continue;
-      this.post({ op: "record", key, start: r.start, rows: JSON.stringify(r.rows, omitDetails), groups: JSON.stringify(r.groups) });
+      this.post({ op: "record", key, start: r.start, rows: JSON.stringify(r.rows.map(compactRow)), groups: JSON.stringify(r.groups) });
       r.recorded += r.rows.length;
       r.rows = [];
       r.groups = [];
@@ -141,7 +141,20 @@ export class Recorder {
   }
 }
 
-/** Component details (extracted answers, judge text) stay out of the store, as with `score` without --details. */
-function omitDetails(key: string, value: unknown): unknown {
-  return key === "details" || key === "segments" ? undefined : value;
+/** A row as arrays, without component details (as `score` without --details): JSON.stringify's fast path, no replacer. */
+export type CompactRow = [id: string, score: number | null, status: Status, reason: string | null, components: [name: string, score: number | null, status: Status, reason: string | null][]];
+
+function compactRow(r: ScoredSample): CompactRow {
+  const comps: CompactRow[4] = [];
+  for (const name in r.components) {
+    const c = r.components[name]!;
+    comps.push([name, c.score, c.status, c.reason ?? null]);
+  }
+  return [r.id, r.score, r.status, r.reason ?? null, comps];
+}
+
+export function expandRow(c: CompactRow): ScoredSample {
+  const components: ScoredSample["components"] = {};
+  for (const [name, score, status, reason] of c[4]) components[name] = reason === null ? { score, status } : { score, status, reason };
+  return c[3] === null ? { id: c[0], score: c[1], status: c[2], components } : { id: c[0], score: c[1], status: c[2], reason: c[3], components };
 }

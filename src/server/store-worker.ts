@@ -4,9 +4,8 @@
  * from recorder.ts: record (rows as JSON text), finish (a run's status counts), close.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import type { ScoredSample } from "../pipeline/pipeline.ts";
 import { RunStore } from "../store/run-store.ts";
-import type { StoreMessage, StoreReply } from "./recorder.ts";
+import { expandRow, type CompactRow, type StoreMessage, type StoreReply } from "./recorder.ts";
 
 const port = parentPort!;
 const post = (m: StoreReply) => port.postMessage(m);
@@ -30,7 +29,7 @@ port.on("message", (m: StoreMessage) => {
         r = { id: store.startRun(m.start), seq: 0 };
         runs.set(m.key, r);
       }
-      const rows = JSON.parse(m.rows) as ScoredSample[];
+      const rows = (JSON.parse(m.rows) as CompactRow[]).map(expandRow);
       const groups = JSON.parse(m.groups) as (string | null)[];
       store.recordResults(r.id, r.seq, rows, groups.map((g) => g ?? undefined), false);
       r.seq += rows.length;
