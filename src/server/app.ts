@@ -16,7 +16,7 @@ import Fastify, { LogController, type FastifyInstance } from "fastify";
 import { bearerAuth, isLoopback, redactUrl } from "./auth.ts";
 import { NdjsonBody } from "./check.ts";
 import { DEFAULT_OPTIONS, type ServerContext, type ServerOptions } from "./context.ts";
-import { errorHandler, HttpError, notFoundHandler, toHttpError } from "./errors.ts";
+import { errorHandler, HttpError, notFoundHandler } from "./errors.ts";
 import { GraderEngine } from "./graders/engine.ts";
 import { IdempotencyStore } from "./idempotency.ts";
 import { Admission } from "./limits.ts";
@@ -193,4 +193,3 @@ export async function createServer(partial: Partial<ServerOptions> & { spec: str
 
 type FastifyRequestRs = { samples?: number; spec?: string; hash?: string; replayed?: boolean };
 
-export { HttpError, toHttpError };
