@@ -29,6 +29,7 @@ import { nemoGymRoutes } from "./routes/nemo-gym.ts";
 import { openaiGraderRoutes } from "./routes/openai-graders.ts";
 import { openrlhfRoutes } from "./routes/openrlhf.ts";
 import { verlRoutes } from "./routes/verl.ts";
+import { RunStore } from "../store/run-store.ts";
 import { SpecRegistry } from "./specs.ts";
 
 export type RewardServer = {
@@ -62,7 +63,15 @@ export async function createServer(partial: Partial<ServerOptions> & { spec: str
   const retired: Retired = new Map();
   let recorder: Recorder | undefined;
 
+  // Stateful combine pieces read and write their state synchronously: a connection of their own
+  // (results go through the recorder's writer thread).
+  let state: RunStore | undefined;
+  if (options.store) {
+    mkdirSync(dirname(options.store), { recursive: true });
+    state = new RunStore(options.store);
+  }
   const specs = await SpecRegistry.open(options.spec, {
+    state,
     workers: options.workers,
     concurrency: options.concurrency,
     reloadMs: options.reloadMs,
@@ -84,6 +93,7 @@ export async function createServer(partial: Partial<ServerOptions> & { spec: str
       recorder = await Recorder.open(options.store, `serve ${options.host}:${options.port}`, (message) => app.log.error({ error: message }, "run store write failed"));
     } catch (err) {
       await specs.close();
+      state?.close();
       logStream?.close();
       throw err;
     }
@@ -170,6 +180,7 @@ export async function createServer(partial: Partial<ServerOptions> & { spec: str
     await specs.close();
     await ctx.graders.close();
     await recorder?.close();
+    state?.close();
     logStream?.close();
   };
 

@@ -14,6 +14,7 @@ import { readdirSync, readFileSync, statSync, type Stats } from "node:fs";
 import { basename, extname, join, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { ValidationError } from "../core/errors.ts";
+import type { StateStore } from "../core/state.ts";
 import { compile } from "../engine.ts";
 import type { Pipeline } from "../pipeline/pipeline.ts";
 import { registry } from "../rewards/index.ts";
@@ -38,6 +39,8 @@ export type SpecLease = { readonly version: SpecVersion; release(): void };
 
 export type RegistryOptions = {
   workers?: number;
+  /** Where stateful combine pieces (running statistics, adaptive weights) persist across restarts. */
+  state?: StateStore;
   concurrency?: number;
   /** Poll the files every this many ms for changes (0 = never). */
   reloadMs?: number;
@@ -131,7 +134,7 @@ export class SpecRegistry {
     e.stamp = stamp;
     if (!initial && e.current?.textHash === textHash) return undefined;
     const spec = compileSpec(parseSpecText(text, e.file), { registry });
-    const pipeline = await compile(spec, { workers: this.options.workers, concurrency: this.options.concurrency });
+    const pipeline = await compile(spec, { workers: this.options.workers, concurrency: this.options.concurrency, state: this.options.state });
     const onBatch = this.options.onBatch;
     return {
       name: e.name,
