@@ -4,13 +4,14 @@
  * block of "The reward spec" compiles.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { registry } from "../src/rewards/index.ts";
+import { createServer } from "../src/server/app.ts";
 import { compileSpec } from "../src/spec/compile.ts";
 import { parseSpecText } from "../src/spec/load.ts";
 
@@ -55,4 +56,38 @@ describe("README and docs examples", () => {
     assert.deepEqual(spec.rewards.map((r) => r.name), ["correct", "format"]);
     assert.equal(spec.gates[0]!.skip_rest, true);
   });
+});
+
+describe("README and docs: curl examples against a live server (what `npm start` serves)", () => {
+  let server: Awaited<ReturnType<typeof createServer>>;
+  before(async () => {
+    server = await createServer({ spec: join(repo, "examples/gsm8k/reward.yaml"), port: 0, logLevel: "silent", workers: 1, reloadMs: 0 });
+  });
+  after(() => server.close());
+
+  for (const file of docs) {
+    blocks(file, "bash")
+      .filter((b) => /^curl /m.test(b))
+      .forEach((block, i) => {
+        it(`${file}: curl block ${i + 1}`, async () => {
+          const host = new URL(server.url).host;
+          const script = block
+            .split("\n")
+            .filter((l) => !l.startsWith("npm start"))
+            .join("\n")
+            .replaceAll("localhost:8787", host)
+            .replaceAll("127.0.0.1:8787", host);
+          // --fail-with-body: an HTTP error fails the example.
+          const prelude = 'set -e\ncurl() { command curl --fail-with-body --max-time 60 "$@"; }\n';
+          // Asynchronously: the server lives in this process, and spawnSync would block its event loop.
+          const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+            execFile("bash", ["-c", prelude + script], { cwd: repo, timeout: 120_000, maxBuffer: 1 << 24 }, (err, stdout, stderr) =>
+              resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+            );
+          });
+          assert.equal(r.status, 0, `${file} curl block ${i + 1}\n${script}\n${r.stdout}\n${r.stderr}`);
+          assert.ok(r.stdout.trim().length > 0, "the server answered");
+        });
+      });
+  }
 });
