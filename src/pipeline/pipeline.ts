@@ -272,7 +272,7 @@ export class Pipeline {
       results = await this.ensurePool().run(node.name, callSamples, node.deadlineMs);
     } else {
       const reward = this.main.get(node.name)!;
-      const group = (s: Sample) => (s.group === undefined ? [s] : (groups.get(s.group) ?? []).map((j) => samples[j]!));
+      const group = groupOf(groups, samples);
       results = await Promise.all(
         callSamples.map((c) =>
           this.limiter.run(() => runMainCall(reward, c, { name: node.name, deadlineMs: node.deadlineMs, retries: node.retries, group })),
@@ -312,20 +312,7 @@ export class Pipeline {
     const large: number[] = [];
     for (const i of todo) (withinChars(samples[i]!, node.uses, INLINE_MAX_CHARS) ? small : large).push(i);
     if (small.length > 0) {
-      const reward = this.main.get(node.name)!;
-      const ctx = {
-        signal: NEVER_ABORTED,
-        deadline: Date.now() + node.deadlineMs,
-        group: (s: Sample) => (s.group === undefined ? [s] : (groups.get(s.group) ?? []).map((j) => samples[j]!)),
-      };
-      const batch = small.map((i) => samples[i]!);
-      let outs: Outcome[];
-      try {
-        outs = checkOutcomes(await reward.score(batch, ctx), batch.length, node.name);
-      } catch (err) {
-        const o = errorOutcome(`reward ${node.name} threw: ${describeError(err)}`);
-        outs = batch.map(() => o);
-      }
+      const outs = await this.scoreHere(node, small.map((i) => samples[i]!), groups, samples);
       for (let k = 0; k < small.length; k++) put(small[k]!, outs[k]!);
     }
     if (large.length > 0) {
@@ -334,41 +321,34 @@ export class Pipeline {
     }
   }
 
-  /** Small inputs on this thread in one score() call per granularity unit; large ones to a worker. */
+  /** Group/batch calls of an inline type: small ones on this thread, call by call; large ones to a worker. */
   private async runInline(node: RewardNode, calls: Sample[][], groups: Map<string, number[]>, samples: readonly Sample[]): Promise<Outcome[][]> {
     const results: Outcome[][] = new Array(calls.length);
-    const small: number[] = [];
     const large: number[] = [];
-    calls.forEach((c, k) => (c.every((s) => withinChars(s, node.uses, INLINE_MAX_CHARS)) ? small : large).push(k));
-    const reward = this.main.get(node.name)!;
-    const ctx = {
-      signal: NEVER_ABORTED,
-      deadline: Date.now() + node.deadlineMs,
-      group: (s: Sample) => (s.group === undefined ? [s] : (groups.get(s.group) ?? []).map((j) => samples[j]!)),
-    };
-    // Per-sample rewards take all small samples in one call; group/batch ones call by call.
-    const units = node.granularity === "sample" && small.length > 0 ? [small] : small.map((k) => [k]);
-    for (const unit of units) {
-      const batch = unit.flatMap((k) => calls[k]!);
-      let outs: Outcome[];
-      try {
-        outs = checkOutcomes(await reward.score(batch, ctx), batch.length, node.name);
-      } catch (err) {
-        const o = errorOutcome(`reward ${node.name} threw: ${describeError(err)}`);
-        outs = batch.map(() => o);
-      }
-      let at = 0;
-      for (const k of unit) {
-        const n = calls[k]!.length;
-        results[k] = outs.slice(at, at + n);
-        at += n;
-      }
+    for (let k = 0; k < calls.length; k++) {
+      if (calls[k]!.every((s) => withinChars(s, node.uses, INLINE_MAX_CHARS))) results[k] = await this.scoreHere(node, calls[k]!, groups, samples);
+      else large.push(k);
     }
     if (large.length > 0) {
       const out = await this.ensurePool().run(node.name, large.map((k) => calls[k]!), node.deadlineMs);
       large.forEach((k, j) => (results[k] = out[j]!));
     }
     return results;
+  }
+
+  /** One score() call of an inline reward on this thread; a throw becomes error outcomes. */
+  private async scoreHere(node: RewardNode, batch: Sample[], groups: Map<string, number[]>, samples: readonly Sample[]): Promise<Outcome[]> {
+    const ctx = {
+      signal: NEVER_ABORTED,
+      deadline: Date.now() + node.deadlineMs,
+      group: groupOf(groups, samples),
+    };
+    try {
+      return checkOutcomes(await this.main.get(node.name)!.score(batch, ctx), batch.length, node.name);
+    } catch (err) {
+      const o = errorOutcome(`reward ${node.name} threw: ${describeError(err)}`);
+      return batch.map(() => o);
+    }
   }
 
   async close(): Promise<void> {
@@ -391,6 +371,11 @@ function withinChars(s: Sample, uses: readonly string[], limit: number): boolean
   };
   for (const f of uses) if (!visit((s as Record<string, unknown>)[f], 0)) return false;
   return true;
+}
+
+/** ctx.group for a batch: the samples sharing `s.group`, or `s` alone. */
+function groupOf(groups: Map<string, number[]>, samples: readonly Sample[]): (s: Sample) => readonly Sample[] {
+  return (s) => (s.group === undefined ? [s] : (groups.get(s.group) ?? []).map((j) => samples[j]!));
 }
 
 /** Group id -> indices of valid samples in input order. */
