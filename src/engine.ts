@@ -5,10 +5,16 @@
 import { createCombiner } from "./combine/combiner.ts";
 import type { RewardRegistry } from "./core/reward-type.ts";
 import type { StateStore } from "./core/state.ts";
+import { ValidationError } from "./core/errors.ts";
 import type { Sample } from "./core/types.ts";
 import { Pipeline, type PipelineOptions, type ScoredSample } from "./pipeline/pipeline.ts";
 import { registry as builtinRegistry, registryModule as builtinRegistryModule } from "./rewards/index.ts";
 import { compileSpec, type CompiledSpec } from "./spec/compile.ts";
+import { isAbsolute, resolve } from "node:path";
+import { denseFinisher } from "./dense/output.ts";
+import { segment } from "./dense/segment.ts";
+import { TokenizerJson } from "./dense/tokenizer.ts";
+import type { PerSegment } from "./spec/schema.ts";
 import { loadSpecFile, type SpecSource } from "./spec/load.ts";
 
 export type CompileOptions = Partial<Omit<PipelineOptions, "combiner" | "registry" | "registryModule">> & {
@@ -41,6 +47,8 @@ export async function compile(spec: string | object | SpecSource | CompiledSpec,
     registry,
     registryModule: options.registryModule ?? builtinRegistryModule,
     combiner: createCombiner(compiled, { state: options.state }),
+    segmenter: segmentBy,
+    finish: compiled.dense ? denseFinisher(compiled, loadTokenizer(compiled)) : undefined,
   });
   try {
     await pipeline.ready();
@@ -49,6 +57,23 @@ export async function compile(spec: string | object | SpecSource | CompiledSpec,
     throw err;
   }
   return pipeline;
+}
+
+/** The dense/ segmenters behind `per_segment`. */
+function segmentBy(text: string, how: PerSegment) {
+  return segment(text, how.by, { tag: how.tag, marker: how.marker, preamble: how.preamble, minWords: how.min_words });
+}
+
+/** The spec's `dense.tokenizer`, loaded once; a missing or bad file is a compile error naming the field. */
+function loadTokenizer(spec: CompiledSpec): TokenizerJson | undefined {
+  const file = spec.dense?.tokenizer;
+  if (file === undefined) return undefined;
+  const path = isAbsolute(file) ? file : resolve(spec.baseDir, file);
+  try {
+    return TokenizerJson.fromFile(path);
+  } catch (err) {
+    throw new ValidationError([{ path: "dense.tokenizer", message: `cannot load ${path}: ${(err as Error).message}` }], spec.origin);
+  }
 }
 
 /** Reads, validates and compiles a spec file. */

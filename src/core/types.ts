@@ -50,6 +50,12 @@ export type Outcome = {
   segments?: Segment[];
 };
 
+/** Token-level rewards as verl places them: `values[k]` goes on response token `positions[k]`. */
+export type TokenRewards = { length: number; positions: number[]; values: number[] };
+
+/** A sample's dense output: weighted per-segment scores, and their token placement when a tokenizer is set. */
+export type DenseOutput = { segments: Segment[]; tokens?: TokenRewards; reason?: string };
+
 /** What the pipeline hands to each score() call. */
 export interface RewardContext {
   /** Aborted when the deadline passes; I/O-bound rewards must pass it to fetch/spawn. */

@@ -3,8 +3,8 @@
  * or the completion up to the segment's end), scored by the reward's ordinary batch call, and
  * the results come back as the Outcome's `segments`.
  */
-import { ok } from "../core/outcome.ts";
-import type { Outcome, Reward, RewardContext, Sample, Segment } from "../core/types.ts";
+import { foldSegmentOutcomes } from "../core/segments.ts";
+import type { Outcome, Reward, RewardContext, Sample } from "../core/types.ts";
 import type { Span } from "./segment.ts";
 
 export type PerSegmentOptions = {
@@ -20,25 +20,11 @@ export function segmentSamples(sample: Sample, text: string, spans: readonly Spa
 }
 
 /**
- * Scores every span with `reward` and folds the result into one Outcome with `segments`. A span
- * the reward could not score (status not ok) is left out of `segments` and of the aggregate;
- * if none scored, the first failure is returned.
+ * Scores every span with `reward` and folds the result into one Outcome with `segments` (see
+ * foldSegmentOutcomes: failed segments are left out; if none scored, the first failure stands).
  */
 export async function scorePerSegment(reward: Reward, sample: Sample, text: string, spans: readonly Span[], ctx: RewardContext, opts: PerSegmentOptions = {}): Promise<Outcome> {
   if (spans.length === 0) return { score: null, status: "not_applicable", reason: "no segments in the completion" };
   const outs = await reward.score(segmentSamples(sample, text, spans, opts.context), ctx);
-  const segments: Segment[] = [];
-  spans.forEach((s, k) => {
-    const o = outs[k]!;
-    if (o.status !== "ok" || o.score === null) return;
-    const seg: Segment = { start: s.start, end: s.end, score: o.score };
-    if (s.label !== undefined) seg.label = s.label;
-    segments.push(seg);
-  });
-  if (segments.length === 0) return outs[0]!;
-  const scores = segments.map((s) => s.score);
-  const agg = opts.aggregate ?? "mean";
-  const total =
-    agg === "min" ? Math.min(...scores) : agg === "sum" ? scores.reduce((a, b) => a + b, 0) : agg === "last" ? scores[scores.length - 1]! : scores.reduce((a, b) => a + b, 0) / scores.length;
-  return { ...ok(total, { segments_scored: segments.length, segments_total: spans.length }), segments };
+  return foldSegmentOutcomes(outs, spans, opts.aggregate);
 }

@@ -6,3 +6,4 @@ export { lines, paragraphs, segment, SEGMENTERS, sentences, steps, subSentences,
 export { fineGrainedTokenRewards, holisticReward, labelReward, QA_FEEDBACK, type HolisticChannel, type SegmentChannel } from "./fine-grained.ts";
 export { scorePerSegment, segmentSamples, type PerSegmentOptions } from "./apply.ts";
 export { checkStep, type EqualityCheck, type StepVerdict } from "./step-check.ts";
+export { denseFinisher } from "./output.ts";

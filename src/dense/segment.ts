@@ -3,7 +3,8 @@
  * that rewards can score one by one. Spans exclude surrounding whitespace unless stated.
  */
 
-export type Span = { start: number; end: number; text: string; label?: string };
+import type { Span } from "../core/segments.ts";
+export type { Span };
 
 export type SegmentBy = "sentences" | "subsentences" | "lines" | "paragraphs" | "steps" | "tags";
 export const SEGMENTERS: readonly SegmentBy[] = ["sentences", "subsentences", "lines", "paragraphs", "steps", "tags"];

@@ -21,6 +21,7 @@ export function resultRow(r: ScoredSample, o: OutputOptions, extra?: { group?: s
   if (r.gate !== undefined) out.gate = r.gate;
   if (extra?.group !== undefined) out.group = extra.group;
   out.components = components;
+  if (r.dense !== undefined) out.dense = r.dense;
   if (extra?.input !== undefined) out.input = extra.input;
   return out;
 }

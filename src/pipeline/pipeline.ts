@@ -3,8 +3,11 @@ import { contentHash, stableStringify } from "../core/hash.ts";
 import { invalidInput, notApplicable } from "../core/outcome.ts";
 import { projectSample, type RewardRegistry } from "../core/reward-type.ts";
 import { sampleProblem } from "../core/sample.ts";
-import type { Outcome, Reward, Sample, Status } from "../core/types.ts";
+import type { DenseOutput, Outcome, Reward, Sample, Status } from "../core/types.ts";
+import { foldSegmentOutcomes, type Span } from "../core/segments.ts";
+import { completionText } from "../core/text.ts";
 import type { CompiledSpec, RewardNode } from "../spec/compile.ts";
+import type { PerSegment } from "../spec/schema.ts";
 import type { Gate } from "../spec/schema.ts";
 import { gateFails } from "../spec/policy.ts";
 import { isCacheable, OutcomeCache } from "./cache.ts";
@@ -18,7 +21,12 @@ import { WorkerPool } from "./worker-pool.ts";
 export type ScoredSample = Total & {
   id: string;
   components: Record<string, Outcome>;
+  /** Per-segment and token-level rewards, when the spec has a `dense` section. */
+  dense?: DenseOutput;
 };
+
+/** Cuts a completion into segments for a `per_segment` reward (the dense/ segmenters). */
+export type Segmenter = (text: string, how: PerSegment) => Span[];
 
 export type PipelineOptions = {
   /** Reward types for rewards that run on the main thread. */
@@ -30,6 +38,10 @@ export type PipelineOptions = {
   workers?: number;
   /** At most this many main-thread reward calls at once (default 64). */
   concurrency?: number;
+  /** Needed by `per_segment` rewards. */
+  segmenter?: Segmenter;
+  /** Adds what is computed from whole results (dense token rewards) before score() returns them. */
+  finish?: (samples: readonly Sample[], results: ScoredSample[]) => void;
   /** Heap limit per worker thread in MB (default 1024). */
   maxHeapMb?: number;
 };
@@ -187,6 +199,7 @@ export class Pipeline {
       }
       out[i] = { id, ...totals[i]!, components: comps };
     }
+    this.options.finish?.(norm, out);
     return out;
   }
 
@@ -197,6 +210,7 @@ export class Pipeline {
     components: Record<string, Outcome>[],
     groups: Map<string, number[]>,
   ): Promise<void> {
+    if (node.perSegment) return this.runPerSegment(node, node.perSegment, samples, indices, components);
     const stats = this.stats[node.name]!;
     const started = performance.now();
     const perSample = node.granularity === "sample";
@@ -295,6 +309,48 @@ export class Pipeline {
       }
     }
     stats.ms += performance.now() - started;
+  }
+
+  /**
+   * A `per_segment` reward: every segment of every completion becomes a sample of its own (ids
+   * `<id>#<k>`), scored as one batch through the ordinary path — cache, workers, deadlines all
+   * apply per segment — and the results fold back into one outcome per sample with `segments`.
+   */
+  private async runPerSegment(node: RewardNode, how: PerSegment, samples: readonly Sample[], indices: readonly number[], components: Record<string, Outcome>[]): Promise<void> {
+    const segmenter = this.options.segmenter;
+    const segSamples: Sample[] = [];
+    const spansOf = new Map<number, Span[]>();
+    for (const i of indices) {
+      if (!segmenter) {
+        components[i]![node.name] = errorOutcome("per_segment needs a segmenter (compile through rewardsmith's compile())");
+        continue;
+      }
+      const s = samples[i]!;
+      const text = completionText(s);
+      let spans: Span[];
+      try {
+        spans = segmenter(text, how);
+      } catch (err) {
+        components[i]![node.name] = errorOutcome(`segmenting by ${how.by}: ${describeError(err)}`);
+        continue;
+      }
+      if (spans.length === 0) {
+        components[i]![node.name] = notApplicable(`no ${how.by} segments in the completion`);
+        continue;
+      }
+      spansOf.set(i, spans);
+      spans.forEach((sp, k) => segSamples.push({ ...s, id: `${s.id}#${k}`, completion: how.context === "prefix" ? text.slice(0, sp.end) : sp.text }));
+    }
+    if (segSamples.length === 0) return;
+    const segComponents: Record<string, Outcome>[] = segSamples.map(() => ({}));
+    const whole: RewardNode = { ...node, perSegment: undefined };
+    await this.runNode(whole, segSamples, segSamples.map((_, k) => k), segComponents, new Map());
+    let at = 0;
+    for (const [i, spans] of spansOf) {
+      const outs = spans.map((_, k) => segComponents[at + k]![node.name]!);
+      at += spans.length;
+      components[i]![node.name] = foldSegmentOutcomes(outs, spans, how.aggregate);
+    }
   }
 
   /**

@@ -19,6 +19,8 @@ import {
   type Normalizer,
   type Transform,
   type Weighting,
+  type Dense,
+  type PerSegment,
 } from "./schema.ts";
 
 /** One configured reward of a spec, as plain data (it is sent to worker threads as is). */
@@ -36,6 +38,8 @@ export type RewardNode = {
   granularity: Granularity;
   uses: readonly SampleField[];
   description: string;
+  /** Scored segment by segment (dense); absent for whole-completion rewards. */
+  perSegment?: PerSegment;
 };
 
 /**
@@ -72,6 +76,8 @@ export type CompiledSpec = {
   gates: Gate[];
   cacheSize: number;
   combine: CombinePlan;
+  /** Token-level output, when the spec asks for it. */
+  dense?: Dense;
 };
 
 export type CompileOptions = {
@@ -165,7 +171,12 @@ export function compileSpec(source: SpecSource | string | object, options: Compi
       granularity: (typeof type.granularity === "function" ? type.granularity(validParams) : type.granularity) ?? "sample",
       uses: type.uses,
       description: c.data.description ?? type.describe?.(validParams) ?? type.summary,
+      ...(c.data.per_segment ? { perSegment: c.data.per_segment } : {}),
     });
+    const granularity = rewards[rewards.length - 1]!.granularity;
+    if (c.data.per_segment && granularity !== "sample") {
+      add([...at, "per_segment"], `only rewards scored one sample at a time can be scored per segment (${type.type} is scored per ${granularity})`);
+    }
   }
 
   const known = new Set(names);
@@ -215,6 +226,14 @@ export function compileSpec(source: SpecSource | string | object, options: Compi
   spec.gates.forEach((g, i) => {
     if (!known.has(g.reward)) add(["gates", i, "reward"], `unknown reward "${g.reward}" (known: ${names.join(", ")})`);
   });
+  if (spec.dense) {
+    const segmented = rewards.filter((r) => r.perSegment).map((r) => r.name);
+    if (segmented.length === 0) add(["dense"], "no reward has `per_segment`: nothing to place on tokens");
+    if (spec.dense.holistic !== "total" && spec.dense.holistic !== "none") checkReward(["dense", "holistic"], spec.dense.holistic);
+    for (const k of Object.keys(spec.dense.weights ?? {})) {
+      if (!segmented.includes(k)) add(["dense", "weights", k], `"${k}" is not a reward with per_segment (those are: ${segmented.join(", ") || "none"})`);
+    }
+  }
   if (issues.length > 0) throw new ValidationError(issues, src.origin);
 
   // The combination plan enters the hash only when it does something, so specs written before it
@@ -228,6 +247,7 @@ export function compileSpec(source: SpecSource | string | object, options: Compi
     normalizeWeights: spec.combine.normalize_weights,
     gates: spec.gates,
     combine: planUsed ? planForHash : undefined,
+    dense: spec.dense,
   };
   return {
     name: spec.name,
@@ -243,6 +263,7 @@ export function compileSpec(source: SpecSource | string | object, options: Compi
     gates: spec.gates,
     cacheSize: spec.cache_size,
     combine: plan,
+    ...(spec.dense ? { dense: spec.dense } : {}),
   };
 }
 
@@ -273,6 +294,8 @@ export function describeSpec(spec: CompiledSpec): string {
     const weight = spec.formula === undefined ? `  weight ${r.weight}` : "";
     lines.push(`  ${r.name}: ${r.type} — ${r.description}`);
     lines.push(`      on_error ${r.onError}  deadline ${r.deadlineMs} ms  cache ${r.cache ? "on" : "off"}  runs on ${r.runs}${weight}`);
+    const ps = r.perSegment;
+    if (ps) lines.push(`      scored per segment: by ${ps.by}${ps.tag ? ` <${ps.tag}>` : ""}, the reward sees the ${ps.context === "prefix" ? "text up to the segment's end" : "segment alone"}, score = ${ps.aggregate} of the segment scores`);
   }
   const plan = spec.combine;
   for (const r of spec.rewards) {
@@ -312,6 +335,10 @@ export function describeSpec(spec: CompiledSpec): string {
   if (w.type === "tri_factor_recon") lines.push(`weights recomputed per batch from weakness, risk and redundancy${w.decay > 0 ? `, smoothed with decay ${w.decay}` : ""}`);
   for (const g of spec.gates) {
     lines.push(`gate: if ${g.reward} < ${g.below} then total = ${g.total}${g.skip_rest ? " and later gates' and the other rewards are not computed" : ""}`);
+  }
+  if (spec.dense) {
+    const d = spec.dense;
+    lines.push(`dense: per-segment scores${d.tokenizer ? ` on the last token of each segment (tokenizer ${d.tokenizer})` : " as character spans"}${d.tokenizer && d.holistic !== "none" ? `, plus ${d.holistic === "total" ? "the total" : d.holistic} on the response's last token` : ""}`);
   }
   lines.push(`non-ok outcomes: skip = left out of the total, zero = counted as 0, fail = total fails`);
   return lines.join("\n");

@@ -161,6 +161,45 @@ export const LengthPenaltyRecon = z.strictObject({
 });
 export type LengthPenaltyRecon = z.infer<typeof LengthPenaltyRecon>;
 
+/** How a completion is cut into segments (the dense/ segmenters implement exactly these). */
+export const SEGMENT_BY = ["sentences", "subsentences", "lines", "paragraphs", "steps", "tags"] as const;
+
+/**
+ * Score each segment of the completion with the reward instead of the whole completion
+ * (Fine-Grained RLHF, process rewards): the component's score aggregates the segment scores and
+ * its `segments` carry each one's character span and score.
+ */
+export const PerSegment = z.strictObject({
+  by: z.enum(SEGMENT_BY, { error: `expected one of ${SEGMENT_BY.join(", ")}` }),
+  /** What the reward sees as the completion: the segment alone, or everything up to its end. */
+  context: z.enum(["segment", "prefix"]).default("segment"),
+  /** How segment scores become the component's score ("min": every step must hold). */
+  aggregate: z.enum(["mean", "min", "sum", "last"]).default("mean"),
+  /** by: tags — the element whose contents are the segments (default "step"). */
+  tag: z.string().regex(/^[A-Za-z][\w:-]*$/, "expected a tag name such as step").optional(),
+  /** by: steps — the step marker regex, matched at a line start (default "Step k:" / "Step k." / "Step k)"). */
+  marker: z.string().min(1).max(500).optional(),
+  /** by: steps — keep text before the first marker as a "preamble" segment. */
+  preamble: z.boolean().optional(),
+  /** by: subsentences — fewest words a sub-sentence may have (Fine-Grained RLHF: 5). */
+  min_words: z.number().int().min(1).max(100).optional(),
+});
+export type PerSegment = z.infer<typeof PerSegment>;
+
+/**
+ * Token-level output: per-segment component scores (weighted) placed on the last token of each
+ * segment, and the holistic reward on the last token of the response, as verl places rewards.
+ */
+export const Dense = z.strictObject({
+  /** A Hugging Face tokenizer.json (relative to the spec file); without it only char spans are output. */
+  tokenizer: z.string().min(1).optional(),
+  /** What goes on the response's last token: the total, a named reward's score, or nothing. */
+  holistic: z.string().min(1).default("total"),
+  /** Weights of the per-segment rewards in the segment scores (default: each reward's `weight`). */
+  weights: z.record(z.string(), z.number().finite()).optional(),
+});
+export type Dense = z.infer<typeof Dense>;
+
 /** Keys every reward accepts; all other keys are the reward type's own params. */
 export const CommonRewardKeys = z.strictObject({
   type: z.string({ error: "expected a reward type name (a string)" }).min(1, "must not be empty"),
@@ -174,6 +213,8 @@ export const CommonRewardKeys = z.strictObject({
   transform: z.array(Transform, { error: "expected a list of transforms" }).optional(),
   /** Combination: how this reward's value is normalized (see docs/combine.md). */
   normalize: Normalizer.optional(),
+  /** Score each segment of the completion instead of the whole (dense rewards). */
+  per_segment: PerSegment.optional(),
 });
 export const COMMON_REWARD_KEYS = new Set(Object.keys(CommonRewardKeys.shape));
 
@@ -241,6 +282,8 @@ export const SpecShape = z.strictObject({
   }),
   combine: Combine,
   gates: z.array(Gate, { error: "expected a list of gates" }).default([]),
+  /** Token-level rewards from the per-segment rewards (see docs/dense.md). */
+  dense: Dense.optional(),
   /** Cache size (entries); 0 disables the cache. */
   cache_size: z.number().int().min(0).default(100_000),
 });
