@@ -246,15 +246,17 @@ export class Pipeline {
       todo.push(...indices);
     }
     if (todo.length === 0) return;
+    // Records one computed outcome: for the sample, its in-batch duplicates and the cache.
+    const put = (i: number, o: Outcome) => {
+      components[i]![node.name] = o;
+      stats[o.status]++;
+      const f = followers.get(i);
+      if (f) for (const j of f) components[j]![node.name] = o;
+      const key = keys.get(i);
+      if (key !== undefined && isCacheable(o)) this.cache.set(key, o);
+    };
     if (perSample && this.inline.has(node.name)) {
-      await this.runInlineSamples(node, samples, todo, groups, (i, o) => {
-        components[i]![node.name] = o;
-        stats[o.status]++;
-        const f = followers.get(i);
-        if (f) for (const j of f) components[j]![node.name] = o;
-        const key = keys.get(i);
-        if (key !== undefined && isCacheable(o)) this.cache.set(key, o);
-      });
+      await this.runInlineSamples(node, samples, todo, groups, put);
       stats.calls += todo.length;
       stats.ms += performance.now() - started;
       return;
@@ -297,16 +299,7 @@ export class Pipeline {
     for (let c = 0; c < calls.length; c++) {
       const idxs = calls[c]!;
       const outs = results[c]!;
-      for (let k = 0; k < idxs.length; k++) {
-        const i = idxs[k]!;
-        const o = outs[k]!;
-        components[i]![node.name] = o;
-        stats[o.status]++;
-        const f = followers.get(i);
-        if (f) for (const j of f) components[j]![node.name] = o;
-        const key = keys.get(i);
-        if (key !== undefined && isCacheable(o)) this.cache.set(key, o);
-      }
+      for (let k = 0; k < idxs.length; k++) put(idxs[k]!, outs[k]!);
     }
     stats.ms += performance.now() - started;
   }
