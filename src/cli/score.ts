@@ -3,6 +3,8 @@ import { resolve } from "node:path";
 import { compile } from "../engine.ts";
 import type { Sample } from "../core/types.ts";
 import { readLines } from "../io/lines.ts";
+import { ParquetResultWriter } from "../io/parquet.ts";
+import { inputFormat, jsonlSource, parquetSource, type InputRow, type RowSource } from "../io/rows.ts";
 import { DEFAULT_FIELDS, getPath, rowToSample, type FieldMap } from "../io/fields.ts";
 import { resultRow } from "../io/output.ts";
 import { prepareResume } from "../io/resume.ts";
@@ -17,12 +19,15 @@ import { Summary } from "./summary.ts";
 
 export const SCORE_USAGE = `usage: rewardsmith score IN -s SPEC [-o OUT] [options]
 
-Scores every row of a JSONL file (IN, or - for stdin) with a reward spec and writes one JSON
-line per input row, in input order: {id, score, status, reason?, components: {name: {score, status, reason?}}}.
+Scores every row of a JSONL or Parquet file (IN, or - for JSONL on stdin) with a reward spec and
+writes one row per input row, in input order: {id, score, status, reason?, components: {name:
+{score, status, reason?}}} as JSON lines, or as Parquet when OUT ends in .parquet.
 
 options:
   -s, --spec FILE            reward spec (YAML or JSON)                          (required)
-  -o, --output FILE          output JSONL (default: stdout)
+  -o, --output FILE          output file (default: JSONL on stdout); .parquet writes Parquet
+      --input-format F       jsonl | parquet (default: from the file name; .parquet/.pq is Parquet)
+      --output-format F      jsonl | parquet (default: from the file name)
       --resume               continue an interrupted run: keep OUT's complete rows, score the rest
       --store FILE           record the run in a SQLite run store
       --id-field PATH        where the sample id is        (default: id, else the line number)
@@ -50,6 +55,8 @@ export async function scoreCommand(argv: string[]): Promise<number> {
   const { values: v, positionals } = parse(argv, {
     spec: { type: "string", short: "s" },
     output: { type: "string", short: "o" },
+    "input-format": { type: "string" },
+    "output-format": { type: "string" },
     resume: { type: "boolean" },
     store: { type: "string" },
     "id-field": { type: "string" },
@@ -82,6 +89,14 @@ export async function scoreCommand(argv: string[]): Promise<number> {
   const batchSize = intFlag(v["batch-size"], "--batch-size", 1, 1_000_000) ?? 512;
   const limit = intFlag(v.limit, "--limit", 0);
   if (v.resume && output === "-") throw new UsageError("--resume needs --output FILE (it continues that file)");
+  for (const f of ["input-format", "output-format"] as const) {
+    if (v[f] !== undefined && v[f] !== "jsonl" && v[f] !== "parquet") throw new UsageError(`--${f}: expected jsonl or parquet, got "${v[f]}"`);
+  }
+  const inFormat = inputFormat(input, v["input-format"]);
+  const outFormat = inputFormat(output, v["output-format"]);
+  if (inFormat === "parquet" && input === "-") throw new UsageError("--input-format parquet needs a file (Parquet cannot be read from stdin)");
+  if (outFormat === "parquet" && output === "-") throw new UsageError("Parquet output needs --output FILE");
+  if (outFormat === "parquet" && v.resume) throw new UsageError("--resume needs JSONL output (a Parquet file cannot be appended to)");
   if (input !== "-") {
     if (!existsSync(input)) throw new UsageError(`input file ${input}: no such file`);
     if (statSync(input).isDirectory()) throw new UsageError(`input file ${input}: is a directory`);
@@ -122,13 +137,20 @@ export async function scoreCommand(argv: string[]): Promise<number> {
     runId = prior?.id ?? store.startRun({ kind: "score", specHash: spec.hash, specName: spec.name, specText: spec.text, input: input === "-" ? "<stdin>" : resolve(input), output: output === "-" ? undefined : resolve(output) });
   }
 
-  const fd = output === "-" ? undefined : openSync(output, v.resume ? "a" : "w");
+  let source: RowSource;
+  try {
+    source = inFormat === "parquet" ? await parquetSource(input) : jsonlSource(input);
+  } catch (err) {
+    await pipeline.close();
+    throw new UsageError(`input file ${input}: ${(err as Error).message}`);
+  }
+  const parquetOut = outFormat === "parquet" ? new ParquetResultWriter(output, spec.rewards.map((r) => r.name)) : undefined;
+  const fd = output === "-" || parquetOut ? undefined : openSync(output, v.resume ? "a" : "w");
   const write = async (text: string) => {
     if (fd !== undefined) writeSync(fd, text);
     else if (!process.stdout.write(text)) await new Promise((r) => process.stdout.once("drain", r));
   };
-  const totalBytes = input === "-" ? undefined : statSync(input).size;
-  const progress = new Progress(totalBytes, !quiet && !v["no-progress"]);
+  const progress = new Progress(source.total, !quiet && !v["no-progress"]);
   const started = Date.now();
   const pending: Pending[] = [];
   const maxInFlight = Math.max(2, (workers ?? pipeline.workerCount) * 2);
@@ -144,19 +166,20 @@ export async function scoreCommand(argv: string[]): Promise<number> {
     const scored = await p.promise;
     let k = 0;
     const all: ScoredSample[] = [];
-    let text = "";
+    const out: Record<string, unknown>[] = [];
     for (const row of p.rows) {
       const r: ScoredSample = row.sample
         ? scored[k++]!
         : invalidRow(row.id, row.problem!);
       all.push(r);
       summary.add(r);
-      text += JSON.stringify(resultRow(r, { details: Boolean(v.details) }, { group: row.group, input: row.input })) + "\n";
+      out.push(resultRow(r, { details: Boolean(v.details) }, { group: row.group, input: row.input }));
     }
     // The store first: after a crash the output file decides where to resume, and rows the store
     // already has past that point are simply replaced (same sequence numbers).
     if (store && runId !== undefined) store.recordResults(runId, p.firstSeq, all, p.rows.map((r) => r.group), Boolean(v.details));
-    await write(text);
+    if (parquetOut) parquetOut.add(out);
+    else await write(out.map((o) => JSON.stringify(o)).join("\n") + "\n");
     progress.update(summary.rows - skip, bytesRead);
   };
   const launch = (rows: RowItem[]) => {
@@ -167,17 +190,13 @@ export async function scoreCommand(argv: string[]): Promise<number> {
 
   try {
     let batch: RowItem[] = [];
-    let index = 0;
-    for await (const line of readLines(input)) {
-      bytesRead = line.bytes;
-      if (index < skip) {
-        if (index === skip - 1 && lastDoneId !== undefined) checkResumeId(line.text, fields, lastDoneId, line.lineNo, skip);
-        index++;
-        continue;
-      }
+    let index = skip;
+    const checkLast = lastDoneId === undefined ? undefined : (row: InputRow) => checkResumeId(row, fields, lastDoneId!, skip);
+    for await (const row of source.rows(skip, checkLast)) {
+      bytesRead = row.position;
       if (limit !== undefined && index >= limit) break;
       index++;
-      const item = toItem(line.text, line.lineNo, fields, Boolean(v["include-input"]));
+      const item = toItem(row, fields, Boolean(v["include-input"]));
       const prevGroup = batch.length > 0 ? batch[batch.length - 1]!.group : undefined;
       if (batch.length >= batchSize && (item.group === undefined || item.group !== prevGroup || batch.length >= batchSize * 8)) {
         launch(batch);
@@ -190,6 +209,7 @@ export async function scoreCommand(argv: string[]): Promise<number> {
     while (pending.length > 0) await flushOne();
   } finally {
     if (fd !== undefined) closeSync(fd);
+    parquetOut?.close();
     await pipeline.close();
   }
   progress.done();
@@ -207,28 +227,18 @@ export async function scoreCommand(argv: string[]): Promise<number> {
   return summary.failed > 0 ? 1 : 0;
 }
 
-function toItem(text: string, lineNo: number, fields: FieldMap, includeInput: boolean): RowItem {
-  let row: unknown;
-  try {
-    row = JSON.parse(text);
-  } catch (err) {
-    return { id: String(lineNo), problem: `line ${lineNo}: not valid JSON (${(err as Error).message})` };
-  }
-  const built = rowToSample(row, fields, String(lineNo));
+function toItem(row: InputRow, fields: FieldMap, includeInput: boolean): RowItem {
+  if (row.error !== undefined) return { id: String(row.lineNo), problem: `${row.where}: ${row.error}` };
+  const built = rowToSample(row.value, fields, String(row.lineNo));
   const group = "sample" in built ? built.sample.group : undefined;
-  const input = includeInput ? row : undefined;
-  if ("problem" in built) return { id: built.id, problem: `line ${lineNo}: ${built.problem}`, input };
+  const input = includeInput ? row.value : undefined;
+  if ("problem" in built) return { id: built.id, problem: `${row.where}: ${built.problem}`, input };
   return { sample: built.sample, id: built.sample.id, group, input };
 }
 
-function checkResumeId(text: string, fields: FieldMap, expected: string, lineNo: number, rows: number): void {
-  let id: string;
-  try {
-    const raw = getPath(JSON.parse(text), fields.id);
-    id = typeof raw === "string" || typeof raw === "number" ? String(raw) : String(lineNo);
-  } catch {
-    id = String(lineNo);
-  }
+function checkResumeId(row: InputRow, fields: FieldMap, expected: string, rows: number): void {
+  const raw = row.value === undefined ? undefined : getPath(row.value, fields.id);
+  const id = typeof raw === "string" || typeof raw === "number" ? String(raw) : String(row.lineNo);
   if (id !== expected) {
     throw new UsageError(`--resume: the output's row ${rows} has id "${expected}" but input row ${rows} has id "${id}": this output was not made from this input`);
   }
