@@ -2,9 +2,9 @@ import { z } from "zod";
 import { invalidInput, ok } from "../../core/outcome.ts";
 import { defineRewardType } from "../../core/reward-type.ts";
 import type { Outcome, Sample } from "../../core/types.ts";
-import { answerParams, fromAnswer, matchParams, referenceValue, takePredictions } from "./common.ts";
+import { answerParams, fromAnswer, matchParams, readReference, takePredictions } from "./common.ts";
 import { type Box, boxGiou, boxIou, isInverted, toXyxy } from "./geometry.ts";
-import { predToGold, readGoldBoxes } from "./gold-boxes.ts";
+import { goldBoxesAndScale } from "./gold-boxes.ts";
 import { matchSets, pick, summary } from "./matching.ts";
 import { extractBoxes } from "./parse.ts";
 
@@ -27,12 +27,9 @@ const Params = z.strictObject({
 type P = z.output<typeof Params>;
 
 function scoreOne(s: Sample, p: P): Outcome {
-  const ref = referenceValue(s.reference);
-  if ("why" in ref) return invalidInput(ref.why);
-  const gold = readGoldBoxes(ref.value, p.gold_format);
-  if (typeof gold === "string") return invalidInput(gold);
-  const scale = predToGold(gold, p.pred_coords, p.pred_scale);
-  if (typeof scale === "string") return invalidInput(scale);
+  const ref = readReference(s.reference, (v) => goldBoxesAndScale(v, p));
+  if (typeof ref === "string") return invalidInput(ref);
+  const { gold, scale } = ref;
 
   const taken = takePredictions(fromAnswer(s, p, extractBoxes), p, "boxes", { n_gold: gold.boxes.length });
   if (!("items" in taken)) return taken;

@@ -63,15 +63,22 @@ export function takePredictions<T>(
   return { items: found.items, parse: found.ignored > 0 ? { how: found.how, ignored: found.ignored } : { how: found.how } };
 }
 
-/** A reference given as a JSON string (common in parquet datasets) is parsed first. */
-export function referenceValue(ref: unknown): { value: unknown } | { why: string } {
-  if (ref === undefined || ref === null) return { why: "reference: missing" };
-  if (typeof ref !== "string") return { value: ref };
+/**
+ * A sample's gold as `read` makes it out of the reference, or the reason (for invalid_input) it
+ * cannot be used. Every vision type starts this way; sharing it keeps the "missing" and
+ * "not JSON" messages the same for all of them. A reference given as a JSON string (common in
+ * parquet datasets) is parsed first; what `read` throws is not caught.
+ */
+export function readReference<G extends object>(ref: unknown, read: (value: unknown) => G | string): G | string {
+  if (ref === undefined || ref === null) return "reference: missing";
+  if (typeof ref !== "string") return read(ref);
+  let value: unknown;
   try {
-    return { value: JSON.parse(ref) };
+    value = JSON.parse(ref);
   } catch {
-    return { why: "reference: a string that is not JSON" };
+    return "reference: a string that is not JSON";
   }
+  return read(value);
 }
 
 

@@ -93,3 +93,17 @@ export function predToGold(g: GoldBoxes, predCoords: Coords, predScale: number):
   if (predW === undefined || predH === undefined) return "reference.width/height: needed to compare pixel predictions with normalized gold boxes";
   return { sx: 1 / predW, sy: 1 / predH };
 }
+
+/**
+ * The gold boxes and the factors taking predictions into their frame, or the reason they cannot
+ * be had: box_iou and point_in_box read their reference the same way, through this.
+ */
+export function goldBoxesAndScale(
+  ref: unknown,
+  p: { gold_format: BoxFormat; pred_coords: Coords; pred_scale: number },
+): { gold: GoldBoxes; scale: { sx: number; sy: number } } | string {
+  const gold = readGoldBoxes(ref, p.gold_format);
+  if (typeof gold === "string") return gold;
+  const scale = predToGold(gold, p.pred_coords, p.pred_scale);
+  return typeof scale === "string" ? scale : { gold, scale };
+}

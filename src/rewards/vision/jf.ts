@@ -2,7 +2,7 @@ import { z } from "zod";
 import { invalidInput, ok } from "../../core/outcome.ts";
 import { defineRewardType } from "../../core/reward-type.ts";
 import type { Outcome, Sample } from "../../core/types.ts";
-import { answerParams, MISSING, maskSourceParams, predictedMasks, referenceValue, takePredictions } from "./common.ts";
+import { answerParams, MISSING, maskSourceParams, predictedMasks, readReference, takePredictions } from "./common.ts";
 import { BoundaryScratch, boundaryF, boundPixels, regionJ } from "./davis.ts";
 import { extractFrames, isMaskLike } from "./parse.ts";
 import { toColumnMajor } from "./rle.ts";
@@ -68,9 +68,7 @@ function readGold(ref: unknown): { frames: Frame[]; voids: (Uint8Array | undefin
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 function scoreOne(s: Sample, p: P): Outcome {
-  const ref = referenceValue(s.reference);
-  if ("why" in ref) return invalidInput(ref.why);
-  const gold = readGold(ref.value);
+  const gold = readReference(s.reference, readGold);
   if (typeof gold === "string") return invalidInput(gold);
   const nGold = gold.frames.length;
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { invalidInput, ok } from "../../core/outcome.ts";
 import { defineRewardType } from "../../core/reward-type.ts";
 import type { Outcome, Sample } from "../../core/types.ts";
-import { answerParams, maskSourceParams, matchParams, predictedMasks, referenceValue, takePredictions } from "./common.ts";
+import { answerParams, maskSourceParams, matchParams, predictedMasks, readReference, takePredictions } from "./common.ts";
 import { matchSets, pick, summary } from "./matching.ts";
 import { extractMasks, isMaskLike } from "./parse.ts";
 import { type Rle, rleArea, rleOverlap, toRle } from "./rle.ts";
@@ -66,9 +66,7 @@ function readGold(ref: unknown): Rle[] | string {
 }
 
 function scoreOne(s: Sample, p: P): Outcome {
-  const ref = referenceValue(s.reference);
-  if ("why" in ref) return invalidInput(ref.why);
-  const gold = readGold(ref.value);
+  const gold = readReference(s.reference, readGold);
   if (typeof gold === "string") return invalidInput(gold);
 
   const taken = takePredictions(predictedMasks(s, p, extractMasks, maskList), p, "masks", { n_gold: gold.length });

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { invalidInput, ok } from "../../core/outcome.ts";
 import { defineRewardType } from "../../core/reward-type.ts";
 import type { Outcome, Sample } from "../../core/types.ts";
-import { answerParams, fromAnswer, matchParams, referenceValue, takePredictions } from "./common.ts";
+import { answerParams, fromAnswer, matchParams, readReference, takePredictions } from "./common.ts";
 import { segmentIou } from "./geometry.ts";
 import { matchSets, pick, summary } from "./matching.ts";
 import { extractSegments, seconds } from "./parse.ts";
@@ -51,9 +51,7 @@ function readGoldSegments(ref: unknown): Seg[] | string {
 }
 
 function scoreOne(s: Sample, p: P): Outcome {
-  const ref = referenceValue(s.reference);
-  if ("why" in ref) return invalidInput(ref.why);
-  const gold = readGoldSegments(ref.value);
+  const gold = readReference(s.reference, readGoldSegments);
   if (typeof gold === "string") return invalidInput(gold);
 
   const taken = takePredictions(fromAnswer(s, p, extractSegments), p, "segments", { n_gold: gold.length });
