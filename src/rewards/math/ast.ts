@@ -102,8 +102,13 @@ export function children(n: Node): Node[] {
   }
 }
 
-/** Rebuilds a node with its children mapped (same shape). */
-export function mapChildren(n: Node, f: (c: Node) => Node): Node {
+/**
+ * The node rebuilt around new children, `kids` in the order children() lists them (list kinds
+ * take `kids` itself as their list). With children() this is the one place that knows where each
+ * kind keeps its children, so generic walks and rebuilds (here, in build.ts, in sets.ts) cannot
+ * drift apart when a kind is added.
+ */
+export function withChildren(n: Node, kids: Node[]): Node {
   switch (n.k) {
     case "num":
     case "based":
@@ -115,35 +120,42 @@ export function mapChildren(n: Node, f: (c: Node) => Node): Node {
     case "mul":
     case "union":
     case "inter":
-      return { k: n.k, args: n.args.map(f) };
+      return { k: n.k, args: kids };
     case "fn":
-      return { k: "fn", name: n.name, args: n.args.map(f) };
+      return { k: "fn", name: n.name, args: kids };
     case "div":
-      return { k: "div", num: f(n.num), den: f(n.den) };
+      return { k: "div", num: kids[0]!, den: kids[1]! };
     case "neg":
-      return { k: "neg", arg: f(n.arg) };
+      return { k: "neg", arg: kids[0]! };
     case "pct":
-      return { k: "pct", arg: f(n.arg), latex: n.latex };
+      return { k: "pct", arg: kids[0]!, latex: n.latex };
     case "pow":
-      return { k: "pow", base: f(n.base), exp: f(n.exp) };
+      return { k: "pow", base: kids[0]!, exp: kids[1]! };
     case "pm":
-      return { k: "pm", a: n.a && f(n.a), b: f(n.b) };
+      return n.a ? { k: "pm", a: kids[0]!, b: kids[1]! } : { k: "pm", a: undefined, b: kids[0]! };
     case "rel":
-      return { k: "rel", op: n.op, lhs: f(n.lhs), rhs: f(n.rhs) };
+      return { k: "rel", op: n.op, lhs: kids[0]!, rhs: kids[1]! };
     case "and":
-      return { k: "and", rels: n.rels.map((r) => f(r) as Rel) };
+      return { k: "and", rels: kids as Rel[] };
     case "set":
     case "tuple":
-      return { k: n.k, elems: n.elems.map(f) };
+      return { k: n.k, elems: kids };
     case "interval":
-      return { ...n, lo: f(n.lo), hi: f(n.hi) };
+      return { ...n, lo: kids[0]!, hi: kids[1]! };
     case "minus":
-      return { k: "minus", a: f(n.a), b: f(n.b) };
-    case "matrix":
-      return { k: "matrix", rows: n.rows.map((r) => r.map(f)) };
+      return { k: "minus", a: kids[0]!, b: kids[1]! };
+    case "matrix": {
+      let i = 0;
+      return { k: "matrix", rows: n.rows.map((r) => r.map(() => kids[i++]!)) };
+    }
     case "bigop":
-      return { ...n, lo: f(n.lo), hi: f(n.hi), body: f(n.body) };
+      return { ...n, lo: kids[0]!, hi: kids[1]!, body: kids[2]! };
   }
+}
+
+/** Rebuilds a node with its children mapped (same shape). */
+export function mapChildren(n: Node, f: (c: Node) => Node): Node {
+  return withChildren(n, children(n).map(f));
 }
 
 /** Names of free variables (bound \sum indices excluded), sorted. */

@@ -3,7 +3,7 @@
  * contents, and the "only symbols" test that tells an assignment (x = 3) from an equation.
  */
 import type { Node } from "./ast.ts";
-import { num, sym } from "./ast.ts";
+import { children, num, sym, withChildren } from "./ast.ts";
 import { ParseError } from "./lexer.ts";
 import * as R from "./rational.ts";
 
@@ -79,48 +79,16 @@ export function expandPm(n: Node, cap = 16): Node[] {
     for (const combo of combos) for (const a of alts) if (next.length < cap) next.push([...combo, a]);
     combos = next;
   }
-  results = combos.map((combo) => rebuild(n, combo));
+  results = combos.map((combo) => withChildren(n, combo));
   changed = true;
   return changed ? results : [n];
 }
 
-function childList(n: Node): Node[] {
-  switch (n.k) {
-    case "add":
-    case "mul":
-    case "fn":
-      return n.args;
-    case "div":
-      return [n.num, n.den];
-    case "neg":
-    case "pct":
-      return [n.arg];
-    case "pow":
-      return [n.base, n.exp];
-    default:
-      return [];
-  }
-}
+/** ± spreads only through arithmetic; lists and relations are expanded by the parser per element (expandListed, expandElement). */
+const PM_SPREADS: ReadonlySet<Node["k"]> = new Set(["add", "mul", "fn", "div", "neg", "pct", "pow"]);
 
-function rebuild(n: Node, kids: Node[]): Node {
-  switch (n.k) {
-    case "add":
-      return { k: "add", args: kids };
-    case "mul":
-      return { k: "mul", args: kids };
-    case "fn":
-      return { k: "fn", name: n.name, args: kids };
-    case "div":
-      return { k: "div", num: kids[0]!, den: kids[1]! };
-    case "neg":
-      return { k: "neg", arg: kids[0]! };
-    case "pct":
-      return { k: "pct", arg: kids[0]!, latex: n.latex };
-    case "pow":
-      return { k: "pow", base: kids[0]!, exp: kids[1]! };
-    default:
-      return n;
-  }
+function childList(n: Node): Node[] {
+  return PM_SPREADS.has(n.k) ? children(n) : [];
 }
 
 function hasPm(n: Node): boolean {

@@ -35,6 +35,16 @@ const PERCENT = /\s*(?:\\?%|[Pp]ercentage|[Pp]ercent|[Pp]ct)/y;
 const BARE_FRAC = /-?\\frac\{-?\d+(?:[.,]\d+)?\}\{-?\d+(?:[.,]\d+)?\}/y;
 const SEPARATOR = /\s*(?:,\s*and|,\s*or|and|or|,)\s*/y;
 
+/**
+ * End of the bare \frac{n}{m} (with its "-", if any) written at `p`, or -1. A bare fraction is
+ * reached from two openers, "\" and the "-" of -\frac: one matcher so both read it alike.
+ */
+function bareFracEnd(t: string, p: number): number {
+  BARE_FRAC.lastIndex = p;
+  const m = BARE_FRAC.exec(t);
+  return m ? p + m[0].length : -1;
+}
+
 export class LatexScanner {
   private readonly dollar: Occurrences;
   private readonly newline: Occurrences;
@@ -114,22 +124,12 @@ export class LatexScanner {
           end = close + 2;
         }
       } else if (kind === "f") {
-        BARE_FRAC.lastIndex = p;
-        const m = BARE_FRAC.exec(t);
-        if (m) {
-          contentStart = p;
-          contentEnd = p + m[0].length;
-          end = contentEnd;
-        }
+        contentStart = p;
+        end = contentEnd = bareFracEnd(t, p);
       }
     } else if (ch === "-" && t.startsWith("\\frac", p + 1)) {
-      BARE_FRAC.lastIndex = p;
-      const m = BARE_FRAC.exec(t);
-      if (m) {
-        contentStart = p;
-        contentEnd = p + m[0].length;
-        end = contentEnd;
-      }
+      contentStart = p;
+      end = contentEnd = bareFracEnd(t, p);
     } else if (ch !== undefined && /\s/.test(ch) && t[p + 1] === "[") {
       // " [ ... ] " : brackets set off by spaces, one line, no nested brackets.
       let k = p + 2;
