@@ -2,8 +2,7 @@ import { z } from "zod";
 import { ok } from "../../core/outcome.ts";
 import { defineRewardType } from "../../core/reward-type.ts";
 import { completionText } from "../../core/text.ts";
-import type { Outcome } from "../../core/types.ts";
-import { counts, ngrams, partitionGroups, tokenize, TokenizeParam } from "./features.ts";
+import { counts, ngrams, scoreByGroup, tokenize, TokenizeParam } from "./features.ts";
 
 const Params = z.strictObject({
   /** n-gram order (distinct-1, distinct-2, ...). */
@@ -47,9 +46,8 @@ export const distinctNReward = defineRewardType({
   create(p) {
     return {
       name: "distinct_n",
-      score: async (batch) => {
-        const out = new Array<Outcome>(batch.length);
-        for (const idx of partitionGroups(batch)) {
+      score: async (batch) =>
+        scoreByGroup(batch, (idx, out) => {
           const grams = idx.map((i) => ngrams(tokenize(completionText(batch[i]!), p.tokenize, p.lowercase), p.n));
           const owners = new Map<string, number>();
           let total = 0;
@@ -65,9 +63,7 @@ export const distinctNReward = defineRewardType({
             const sample = g.length === 0 ? 0 : own / g.length;
             out[i] = ok(p.mode === "group" ? group : sample, { group_distinct: group, sample_exclusive: sample, ngrams: g.length, group_size: idx.length });
           });
-        }
-        return out;
-      },
+        }),
     };
   },
 });

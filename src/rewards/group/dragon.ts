@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { invalidInput, notApplicable, ok } from "../../core/outcome.ts";
 import { defineRewardType } from "../../core/reward-type.ts";
-import type { Outcome, Sample } from "../../core/types.ts";
-import { denseToSparse, dot, isVector, KernelParams, partitionGroups, sampleVector, textVector, unit, type KernelConfig, type SparseVec } from "./features.ts";
+import type { Sample } from "../../core/types.ts";
+import { denseToSparse, dot, isVector, KernelParams, sampleVector, scoreByGroup, textVector, unit, type KernelConfig, type SparseVec } from "./features.ts";
 import { symmetricEigenvalues } from "./jacobi.ts";
 
 const Exemplars = z.union([z.array(z.string()).min(1), z.array(z.array(z.number().finite()).min(1)).min(1)]);
@@ -106,9 +106,8 @@ export const dragonReward = defineRewardType({
     return {
       name: "dragon",
       score: async (batch) => {
-        const out = new Array<Outcome>(batch.length);
         const vecs = batch.map((s) => sampleVector(s, p, raw));
-        for (const idx of partitionGroups(batch)) {
+        return scoreByGroup(batch, (idx, out) => {
           for (const i of idx) {
             const v = vecs[i]!;
             const ex = exemplarsFor(batch[i]!);
@@ -129,8 +128,7 @@ export const dragonReward = defineRewardType({
               out[i] = ok(gain, { set: gain > 0 ? "D+" : "D-", r_with: withIt, r_without: withoutIt, exemplars: ex.length });
             }
           }
-        }
-        return out;
+        });
       },
     };
   },

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { completionText } from "../../core/text.ts";
-import type { Sample } from "../../core/types.ts";
+import type { Outcome, Sample } from "../../core/types.ts";
 
 export const TokenizeParam = z.enum(["words", "whitespace", "chars"]).default("words");
 export type Tokenize = z.infer<typeof TokenizeParam>;
@@ -136,6 +136,17 @@ export function partitionGroups(batch: readonly Sample[]): number[][] {
     }
     l.push(i);
   });
+  return out;
+}
+
+/**
+ * A group reward's score(): `scoreGroup` gets one group's indices into `batch` (see
+ * partitionGroups) and sets `out[i]` for those it scores. Every group reward walks the batch this
+ * way; the one loop keeps their grouping identical.
+ */
+export function scoreByGroup(batch: readonly Sample[], scoreGroup: (idx: number[], out: Outcome[]) => void): Outcome[] {
+  const out = new Array<Outcome>(batch.length);
+  for (const idx of partitionGroups(batch)) scoreGroup(idx, out);
   return out;
 }
 

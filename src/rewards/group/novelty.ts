@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { invalidInput, ok } from "../../core/outcome.ts";
 import { defineRewardType } from "../../core/reward-type.ts";
-import type { Outcome } from "../../core/types.ts";
-import { dot, KernelParams, partitionGroups, sampleVector, type SparseVec } from "./features.ts";
+import { dot, KernelParams, sampleVector, scoreByGroup, type SparseVec } from "./features.ts";
 
 const Params = z.strictObject({
   ...KernelParams,
@@ -50,9 +49,8 @@ export const noveltyReward = defineRewardType({
     return {
       name: "novelty",
       score: async (batch) => {
-        const out = new Array<Outcome>(batch.length);
         const admitted: SparseVec[] = [];
-        for (const idx of partitionGroups(batch)) {
+        const outcomes = scoreByGroup(batch, (idx, out) => {
           const vecs = new Map<number, SparseVec>();
           for (const i of idx) {
             const v = sampleVector(batch[i]!, p);
@@ -67,10 +65,10 @@ export const noveltyReward = defineRewardType({
             out[i] = ok(score, { neighbours, archive: archive.length });
             if (score >= p.archive_min_novelty) admitted.push(v);
           }
-        }
+        });
         archive.push(...admitted);
         if (archive.length > p.archive_size) archive.splice(0, archive.length - p.archive_size);
-        return out;
+        return outcomes;
       },
     };
   },

@@ -2,9 +2,8 @@ import { z } from "zod";
 import { notApplicable, ok } from "../../core/outcome.ts";
 import { defineRewardType } from "../../core/reward-type.ts";
 import { completionText } from "../../core/text.ts";
-import type { Outcome } from "../../core/types.ts";
 import { sentenceBleu } from "./bleu.ts";
-import { partitionGroups, tokenize, TokenizeParam } from "./features.ts";
+import { scoreByGroup, tokenize, TokenizeParam } from "./features.ts";
 
 const Params = z.strictObject({
   max_order: z.number().int().min(1).max(8).default(4),
@@ -35,12 +34,11 @@ export const selfBleuReward = defineRewardType({
   create(p) {
     return {
       name: "self_bleu",
-      score: async (batch) => {
-        const out = new Array<Outcome>(batch.length);
-        for (const idx of partitionGroups(batch)) {
+      score: async (batch) =>
+        scoreByGroup(batch, (idx, out) => {
           if (idx.length < 2) {
             for (const i of idx) out[i] = notApplicable("self-BLEU needs at least 2 completions in the group (set `group` on the samples)");
-            continue;
+            return;
           }
           const toks = idx.map((i) => tokenize(completionText(batch[i]!), p.tokenize, p.lowercase));
           const bleus = toks.map((t, k) => sentenceBleu(t, toks.filter((_, j) => j !== k), { maxOrder: p.max_order, epsilon: p.epsilon }));
@@ -49,9 +47,7 @@ export const selfBleuReward = defineRewardType({
             const v = p.mode === "group" ? groupBleu : bleus[k]!;
             out[i] = ok(p.output === "diversity" ? 1 - v : v, { self_bleu: bleus[k]!, group_self_bleu: groupBleu, group_size: idx.length });
           });
-        }
-        return out;
-      },
+        }),
     };
   },
 });

@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { invalidInput, ok } from "../../core/outcome.ts";
 import { defineRewardType } from "../../core/reward-type.ts";
-import type { Outcome } from "../../core/types.ts";
-import { cosineGram, KernelParams, partitionGroups, sampleVector, type SparseVec } from "./features.ts";
+import { cosineGram, KernelParams, sampleVector, scoreByGroup, type SparseVec } from "./features.ts";
 import { symmetricEigenvalues } from "./jacobi.ts";
 
 const Params = z.strictObject({
@@ -48,9 +47,8 @@ export const vendiReward = defineRewardType({
   create(p) {
     return {
       name: "vendi",
-      score: async (batch) => {
-        const out = new Array<Outcome>(batch.length);
-        for (const idx of partitionGroups(batch)) {
+      score: async (batch) =>
+        scoreByGroup(batch, (idx, out) => {
           const vecs: SparseVec[] = [];
           const members: number[] = [];
           for (const i of idx) {
@@ -61,16 +59,14 @@ export const vendiReward = defineRewardType({
               members.push(i);
             }
           }
-          if (members.length === 0) continue;
+          if (members.length === 0) return;
           const k = cosineGram(vecs);
           const all = vendiScore(k);
           members.forEach((i, m) => {
             const rest = members.length > 1 ? vendiScore(without(k, m)) : 0;
             out[i] = ok(p.mode === "group" ? all : all - rest, { vendi: all, vendi_without: rest, group_size: members.length });
           });
-        }
-        return out;
-      },
+        }),
     };
   },
 });
