@@ -64,35 +64,12 @@ function lscReference(t: LscOptions): (v: Float64Array, batch: BatchView, fail: 
     return (v) => new Float64Array(v.length).fill(r);
   }
   if (t.reference_field !== undefined) {
-    const field = t.reference_field;
-    const get = samplePath(field);
-    return (v, batch, fail) => {
-      const out = new Float64Array(v.length).fill(Number.NaN);
-      for (let i = 0; i < v.length; i++) {
-        if (v[i]! !== v[i]!) continue;
-        const r = get(batch.samples[i]!);
-        if (typeof r === "number" && Number.isFinite(r)) out[i] = r;
-        else fail(i, "invalid_input", `lsc reference ${field}: ${r === undefined ? "missing" : "expected a number"}`);
-      }
-      return out;
-    };
+    return perSampleReference(t.reference_field, "lsc reference", "expected a number", (r) => (typeof r === "number" && Number.isFinite(r) ? r : undefined));
   }
   if (t.reference_scores_field !== undefined) {
-    const field = t.reference_scores_field;
-    const get = samplePath(field);
-    return (v, batch, fail) => {
-      const out = new Float64Array(v.length).fill(Number.NaN);
-      for (let i = 0; i < v.length; i++) {
-        if (v[i]! !== v[i]!) continue;
-        const r = get(batch.samples[i]!);
-        if (Array.isArray(r) && r.length > 0 && r.every((x) => typeof x === "number" && Number.isFinite(x))) {
-          out[i] = referenceQuantile(r as number[], t.quantile, t.estimate);
-        } else {
-          fail(i, "invalid_input", `lsc reference scores ${field}: ${r === undefined ? "missing" : "expected a non-empty list of numbers"}`);
-        }
-      }
-      return out;
-    };
+    return perSampleReference(t.reference_scores_field, "lsc reference scores", "expected a non-empty list of numbers", (r) =>
+      Array.isArray(r) && r.length > 0 && r.every((x) => typeof x === "number" && Number.isFinite(x)) ? referenceQuantile(r as number[], t.quantile, t.estimate) : undefined,
+    );
   }
   const field = t.reference_flag_field!;
   const flag = samplePath(field);
@@ -107,6 +84,31 @@ function lscReference(t: LscOptions): (v: Float64Array, batch: BatchView, fail: 
       }
       const r = referenceQuantile(scores, t.quantile, t.estimate);
       for (const i of g) out[i] = r;
+    }
+    return out;
+  };
+}
+
+/**
+ * r_ref read from each scored sample's own field: `toRef` turns the field's value into r_ref, or
+ * gives undefined when the value is unusable (then `fail` says "<label> <field>: missing" or
+ * "...: <expected>"). The reference_field and reference_scores_field forms differ only in `toRef`.
+ */
+function perSampleReference(
+  field: string,
+  label: string,
+  expected: string,
+  toRef: (value: unknown) => number | undefined,
+): (v: Float64Array, batch: BatchView, fail: Fail) => Float64Array {
+  const get = samplePath(field);
+  return (v, batch, fail) => {
+    const out = new Float64Array(v.length).fill(Number.NaN);
+    for (let i = 0; i < v.length; i++) {
+      if (v[i]! !== v[i]!) continue;
+      const r = get(batch.samples[i]!);
+      const ref = toRef(r);
+      if (ref !== undefined) out[i] = ref;
+      else fail(i, "invalid_input", `${label} ${field}: ${r === undefined ? "missing" : expected}`);
     }
     return out;
   };
