@@ -9,27 +9,51 @@ import type { ServerContext } from "../context.ts";
 import type { Collected } from "../metrics.ts";
 import type { SpecVersion } from "../specs.ts";
 
+/** Pipeline counters of one spec name: per-reward outcome counts, cache lookups, worker events. */
+type Counters = {
+  rewards: Map<string, Record<string, number>>;
+  cache: { hits: number; misses: number };
+  workers: { timeouts: number; crashes: number; restarts: number };
+};
+
 /** Pipeline counters of versions that were replaced, so counters never go backwards after a reload. */
-export type Retired = Map<string, { rewards: Map<string, Record<string, number>>; cache: { hits: number; misses: number }; workers: { timeouts: number; crashes: number; restarts: number } }>;
+export type Retired = Map<string, Counters>;
+
+const noCounters = (): Counters => ({ rewards: new Map(), cache: { hits: 0, misses: 0 }, workers: { timeouts: 0, crashes: 0, restarts: 0 } });
+
+function countersFor<C>(byName: Map<string, C>, name: string, make: () => C): C {
+  let c = byName.get(name);
+  if (!c) {
+    c = make();
+    byName.set(name, c);
+  }
+  return c;
+}
+
+/** A live version's counters, read once. */
+function countersOf(v: SpecVersion) {
+  return { rewards: Object.entries(v.pipeline.stats) as [string, Record<string, number>][], cache: v.pipeline.cacheStats, workers: v.pipeline.workerStats };
+}
+
+/**
+ * Adds counters (a live version's, or a retired sum) into `into`. Retiring a version and
+ * rendering /metrics sum the same counters; one adder keeps the two sums alike.
+ */
+function addCounters(into: Counters, from: { rewards: Iterable<[string, Record<string, number>]>; cache: Counters["cache"]; workers: Counters["workers"] }): void {
+  for (const [reward, st] of from.rewards) {
+    const have = into.rewards.get(reward) ?? {};
+    for (const [k, n] of Object.entries(st)) have[k] = (have[k] ?? 0) + n;
+    into.rewards.set(reward, have);
+  }
+  into.cache.hits += from.cache.hits;
+  into.cache.misses += from.cache.misses;
+  into.workers.timeouts += from.workers.timeouts;
+  into.workers.crashes += from.workers.crashes;
+  into.workers.restarts += from.workers.restarts;
+}
 
 export function foldRetired(retired: Retired, v: SpecVersion): void {
-  let r = retired.get(v.name);
-  if (!r) {
-    r = { rewards: new Map(), cache: { hits: 0, misses: 0 }, workers: { timeouts: 0, crashes: 0, restarts: 0 } };
-    retired.set(v.name, r);
-  }
-  for (const [reward, st] of Object.entries(v.pipeline.stats)) {
-    const acc = r.rewards.get(reward) ?? {};
-    for (const [k, n] of Object.entries(st)) acc[k] = (acc[k] ?? 0) + n;
-    r.rewards.set(reward, acc);
-  }
-  const c = v.pipeline.cacheStats;
-  r.cache.hits += c.hits;
-  r.cache.misses += c.misses;
-  const w = v.pipeline.workerStats;
-  r.workers.timeouts += w.timeouts;
-  r.workers.crashes += w.crashes;
-  r.workers.restarts += w.restarts;
+  addCounters(countersFor(retired, v.name, noCounters), countersOf(v));
 }
 
 export function healthRoutes(app: FastifyInstance, ctx: ServerContext, retired: Retired): void {
@@ -64,44 +88,16 @@ function pipelineMetrics(ctx: ServerContext, retired: Retired): Collected[] {
   const workers: Collected = { name: "rewardsmith_worker_events_total", help: "Reward worker threads terminated at a deadline (timeout), crashed, or restarted, by spec.", type: "counter", samples: [] };
   const info: Collected = { name: "rewardsmith_spec_info", help: "The spec versions serving (1), by name and hash.", type: "gauge", samples: [] };
 
-  type Acc = { rewards: Map<string, Record<string, number>>; cache: { hits: number; misses: number; size: number }; workers: { timeouts: number; crashes: number; restarts: number } };
-  const bySpec = new Map<string, Acc>();
-  const acc = (name: string): Acc => {
-    let a = bySpec.get(name);
-    if (!a) {
-      a = { rewards: new Map(), cache: { hits: 0, misses: 0, size: 0 }, workers: { timeouts: 0, crashes: 0, restarts: 0 } };
-      bySpec.set(name, a);
-    }
-    return a;
-  };
-  const addRewards = (a: Acc, stats: Iterable<[string, Record<string, number>]>) => {
-    for (const [reward, st] of stats) {
-      const have = a.rewards.get(reward) ?? {};
-      for (const [k, n] of Object.entries(st)) have[k] = (have[k] ?? 0) + n;
-      a.rewards.set(reward, have);
-    }
-  };
-  for (const [name, r] of retired) {
-    const a = acc(name);
-    addRewards(a, r.rewards);
-    a.cache.hits += r.cache.hits;
-    a.cache.misses += r.cache.misses;
-    a.workers.timeouts += r.workers.timeouts;
-    a.workers.crashes += r.workers.crashes;
-    a.workers.restarts += r.workers.restarts;
-  }
+  // Per spec name: the retired sums plus each version held now (only those hold cache entries).
+  const bySpec = new Map<string, Counters & { cacheSize: number }>();
+  const acc = (name: string) => countersFor(bySpec, name, () => ({ ...noCounters(), cacheSize: 0 }));
+  for (const [name, r] of retired) addCounters(acc(name), r);
   const current = new Set<SpecVersion>(ctx.specs.versions());
   for (const v of current) {
     const a = acc(v.name);
-    addRewards(a, Object.entries(v.pipeline.stats) as [string, Record<string, number>][]);
-    const c = v.pipeline.cacheStats;
-    a.cache.hits += c.hits;
-    a.cache.misses += c.misses;
-    a.cache.size += c.size;
-    const w = v.pipeline.workerStats;
-    a.workers.timeouts += w.timeouts;
-    a.workers.crashes += w.crashes;
-    a.workers.restarts += w.restarts;
+    const c = countersOf(v);
+    addCounters(a, c);
+    a.cacheSize += c.cache.size;
     if (!v.retired) info.samples.push({ labels: { spec: v.name, hash: v.spec.hash }, value: 1 });
   }
   for (const [spec, a] of bySpec) {
@@ -112,7 +108,7 @@ function pipelineMetrics(ctx: ServerContext, retired: Retired): Collected[] {
       seconds.samples.push({ labels: { spec, reward }, value: (st.ms ?? 0) / 1000 });
     }
     cache.samples.push({ labels: { spec, result: "hit" }, value: a.cache.hits }, { labels: { spec, result: "miss" }, value: a.cache.misses });
-    size.samples.push({ labels: { spec }, value: a.cache.size });
+    size.samples.push({ labels: { spec }, value: a.cacheSize });
     for (const k of ["timeouts", "crashes", "restarts"] as const) workers.samples.push({ labels: { spec, event: k.slice(0, -1) }, value: a.workers[k] });
   }
   return [outcomes, hits, calls, seconds, cache, size, workers, info];
