@@ -1,21 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ValidationError } from "../../src/core/errors.ts";
 import { registry } from "../../src/rewards/index.ts";
 import { compileSpec, describeSpec } from "../../src/spec/compile.ts";
 import { parseSpecText } from "../../src/spec/load.ts";
-
-const compileText = (text: string, origin = "spec.yaml") => compileSpec(parseSpecText(text, origin), { registry });
-
-function issuesOf(text: string): string[] {
-  try {
-    compileText(text);
-  } catch (err) {
-    assert.ok(err instanceof ValidationError, String(err));
-    return err.message.split("\n");
-  }
-  assert.fail("expected a validation error");
-}
+import { compileText, issuesOf } from "./helpers.ts";
 
 describe("spec compile", () => {
   it("a minimal spec compiles with defaults", () => {

@@ -21,3 +21,35 @@ export async function one(type: RewardType, params: Record<string, unknown>, com
 export function close(actual: number | null | undefined, expected: number, eps = 1e-12): void {
   if (typeof actual !== "number" || Math.abs(actual - expected) > eps) throw new Error(`expected ${expected}, got ${actual}`);
 }
+
+/*
+ * 4×4 masks as 2-D 0/1 arrays (rows top to bottom), shared by the mask tests (rle, mask_iou, jf)
+ * whose hand-derived numbers refer to them.
+ */
+/** Rows 1–2, columns 1–2: the centre 2×2 square (column-major RLE [5, 2, 2, 2, 5]). */
+export const square = [
+  [0, 0, 0, 0],
+  [0, 1, 1, 0],
+  [0, 1, 1, 0],
+  [0, 0, 0, 0],
+];
+/** The square shifted right by one column: rows 1–2, columns 2–3 (RLE [9, 2, 2, 2, 1]). */
+export const shifted = [
+  [0, 0, 0, 0],
+  [0, 0, 1, 1],
+  [0, 0, 1, 1],
+  [0, 0, 0, 0],
+];
+/** Only the bottom-right pixel. */
+export const corner = [
+  [0, 0, 0, 0],
+  [0, 0, 0, 0],
+  [0, 0, 0, 0],
+  [0, 0, 0, 1],
+];
+export const empty = [
+  [0, 0, 0, 0],
+  [0, 0, 0, 0],
+  [0, 0, 0, 0],
+  [0, 0, 0, 0],
+];

@@ -2,36 +2,12 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { boundPixels } from "../../../src/rewards/vision/davis.ts";
 import { jfReward } from "../../../src/rewards/vision/jf.ts";
-import { close, one } from "./helpers.ts";
+import { close, corner, empty, one, shifted, square } from "./helpers.ts";
 
 const run = (completion: string, reference: unknown, params: Record<string, unknown> = {}, meta?: Record<string, unknown>) =>
   one(jfReward, params, completion, reference, meta);
 
-// 4×4 frames. On 4×4 the DAVIS tolerance is ceil(0.008·√32) = ceil(0.045) = 1 px: disk(1) is the plus sign.
-const square = [
-  [0, 0, 0, 0],
-  [0, 1, 1, 0],
-  [0, 1, 1, 0],
-  [0, 0, 0, 0],
-];
-const shifted = [
-  [0, 0, 0, 0],
-  [0, 0, 1, 1],
-  [0, 0, 1, 1],
-  [0, 0, 0, 0],
-];
-const corner = [
-  [0, 0, 0, 0],
-  [0, 0, 0, 0],
-  [0, 0, 0, 0],
-  [0, 0, 0, 1],
-];
-const empty = [
-  [0, 0, 0, 0],
-  [0, 0, 0, 0],
-  [0, 0, 0, 0],
-  [0, 0, 0, 0],
-];
+// 4×4 frames (square, shifted, corner, empty: helpers.ts). On 4×4 the DAVIS tolerance is ceil(0.008·√32) = ceil(0.045) = 1 px: disk(1) is the plus sign.
 
 /*
  * Hand derivation (DAVIS _seg2bmap: a pixel is boundary when it differs from its right, lower or

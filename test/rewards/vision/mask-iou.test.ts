@@ -1,19 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { maskIouReward } from "../../../src/rewards/vision/mask-iou.ts";
-import { close, one } from "./helpers.ts";
+import { close, one, shifted } from "./helpers.ts";
 
 const run = (completion: string, reference: unknown, params: Record<string, unknown> = {}, meta?: Record<string, unknown>) =>
   one(maskIouReward, params, completion, reference, meta);
 
 // 4×4 masks. centre = rows 1–2, cols 1–2 (RLE [5,2,2,2,5] = "52203"); shifted = rows 1–2, cols 2–3.
 const centreRle = { size: [4, 4], counts: "52203" };
-const shifted = [
-  [0, 0, 0, 0],
-  [0, 0, 1, 1],
-  [0, 0, 1, 1],
-  [0, 0, 0, 0],
-];
 const empty = { size: [4, 4], counts: [16] };
 
 describe("mask_iou (hand-computed)", () => {

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { polygonToRle } from "../../../src/rewards/vision/poly.ts";
 import { decodeCounts, decodeMask, encodeCounts, encodeMask, rleArea, rleIou, rleOverlap, toRle, unionRle } from "../../../src/rewards/vision/rle.ts";
+import { square as centre, shifted } from "./helpers.ts";
 
 const fixtures = JSON.parse(readFileSync(new URL("../../fixtures/vision/rle-strings.json", import.meta.url), "utf8")) as Record<
   string,
@@ -107,18 +108,6 @@ describe("COCO RLE counts strings (pycocotools rleToString / rleFrString)", () =
 describe("masks from JSON and mask IoU (hand-computed)", () => {
   // Centre 2×2 square of a 4×4 image: column 0 is empty (4), column 1 row 0 (1) -> 5 zeros; rows 1–2
   // of column 1 (2 ones); row 3 of column 1 and row 0 of column 2 (2 zeros); 2 ones; 5 zeros.
-  const centre = [
-    [0, 0, 0, 0],
-    [0, 1, 1, 0],
-    [0, 1, 1, 0],
-    [0, 0, 0, 0],
-  ];
-  const shifted = [
-    [0, 0, 0, 0],
-    [0, 0, 1, 1],
-    [0, 0, 1, 1],
-    [0, 0, 0, 0],
-  ];
 
   it("reads 2-D arrays row by row but encodes column-major, as np.asfortranarray + encode", () => {
     assert.deepEqual([...rleOf(centre).counts], [5, 2, 2, 2, 5]);
