@@ -29,4 +29,8 @@ if (fromSource) {
 } else {
   mod = await import("../dist/cli/main.js");
 }
-process.exitCode = await mod.main(process.argv.slice(2));
+const code = await mod.main(process.argv.slice(2));
+process.exitCode = code;
+// The command is done: if a handle (a worker, a child, a socket) still holds the process, do not
+// hang — give output a moment to drain, then exit with the command's status.
+setTimeout(() => process.exit(code), 2000).unref();

@@ -1,3 +1,5 @@
+import { accessSync, constants, existsSync, mkdirSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
 /** A wrong command line: the CLI prints the message and the command's usage, and exits 2. */
@@ -25,4 +27,28 @@ export function intFlag(value: string | undefined, flag: string, min: number, ma
   const n = Number(value);
   if (n < min || n > max) throw new UsageError(`${flag}: expected a number from ${min} to ${max}, got ${n}`);
   return n;
+}
+
+/**
+ * Fails at once, naming the flag, when `path` cannot be written: a missing directory (created
+ * instead with `createDir`), a directory where a file is expected, or no write permission.
+ */
+export function checkWritable(path: string, flag: string, opts: { createDir?: boolean } = {}): void {
+  const dir = dirname(resolve(path));
+  if (!existsSync(dir)) {
+    if (!opts.createDir) throw new UsageError(`${flag} ${path}: the directory ${dir} does not exist`);
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (err) {
+      throw new UsageError(`${flag} ${path}: cannot create ${dir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+  } else if (!statSync(dir).isDirectory()) {
+    throw new UsageError(`${flag} ${path}: ${dir} is not a directory`);
+  }
+  if (existsSync(path) && statSync(path).isDirectory()) throw new UsageError(`${flag} ${path}: is a directory, expected a file`);
+  try {
+    accessSync(existsSync(path) ? path : dir, constants.W_OK);
+  } catch {
+    throw new UsageError(`${flag} ${path}: not writable`);
+  }
 }

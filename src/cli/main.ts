@@ -59,7 +59,7 @@ export async function main(argv: string[]): Promise<number> {
     return await cmd.run(rest);
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`rewardsmith ${name}: ${err.message}\n\n${cmd.usage}\n`);
+      process.stderr.write(`rewardsmith ${name}: ${err.message}\n(rewardsmith ${name} --help lists the options)\n`);
       return 2;
     }
     if (err instanceof ValidationError) {

@@ -13,7 +13,7 @@ import { loadSpecFile } from "../spec/load.ts";
 import { compileSpec } from "../spec/compile.ts";
 import { registry } from "../rewards/index.ts";
 import { RunStore } from "../store/run-store.ts";
-import { intFlag, parse, UsageError } from "./args.ts";
+import { checkWritable, intFlag, parse, UsageError } from "./args.ts";
 import { Progress } from "./progress.ts";
 import { Summary } from "./summary.ts";
 
@@ -35,7 +35,7 @@ options:
       --completion-field PATH where the completion is     (default: completion)
       --reference-field PATH where the reference is        (default: reference; e.g. reward_model.ground_truth)
       --group-field PATH     where the GRPO group id is    (default: group)
-      --meta-field PATH      an object passed as sample.meta
+      --meta-field PATH      an object passed as sample.meta (default: meta, when it is an object)
       --details              include each component's details (extracted answers, ...)
       --include-input        copy each input row into its output row under "input"
       --concurrency N        concurrent calls of main-thread rewards (default 64)
@@ -110,7 +110,8 @@ export async function scoreCommand(argv: string[]): Promise<number> {
     completion: v["completion-field"] ?? spec.input.completion ?? DEFAULT_FIELDS.completion,
     reference: v["reference-field"] ?? spec.input.reference ?? DEFAULT_FIELDS.reference,
     group: v["group-field"] ?? spec.input.group ?? DEFAULT_FIELDS.group,
-    meta: v["meta-field"] ?? spec.input.meta,
+    meta: v["meta-field"] ?? spec.input.meta ?? DEFAULT_FIELDS.meta,
+    metaOptional: v["meta-field"] === undefined && spec.input.meta === undefined,
   };
   const quiet = Boolean(v.quiet);
   const summary = new Summary();
@@ -128,28 +129,38 @@ export async function scoreCommand(argv: string[]): Promise<number> {
     if (!quiet) process.stderr.write(`resuming after ${skip} rows${point.truncatedBytes ? ` (dropped a partial line of ${point.truncatedBytes} bytes)` : ""}\n`);
   }
 
-  const store = v.store ? new RunStore(v.store) : undefined;
-  // The store also keeps the combination state (running statistics, adaptive weights) across runs.
-  const pipeline = await compile(spec, { concurrency, workers, state: store });
-  let runId: number | undefined;
-  if (store) {
-    const prior = v.resume ? store.findResumable(resolve(output), spec.hash) : undefined;
-    runId = prior?.id ?? store.startRun({ kind: "score", specHash: spec.hash, specName: spec.name, specText: spec.text, input: input === "-" ? "<stdin>" : resolve(input), output: output === "-" ? undefined : resolve(output) });
-  }
-
+  // Every path is checked before any reward starts: a bad one fails at once, naming its flag.
+  if (v.summary) checkWritable(v.summary, "--summary");
+  if (v.store) checkWritable(v.store, "--store", { createDir: true });
+  if (output !== "-") checkWritable(output, "--output");
   let source: RowSource;
   try {
     source = inFormat === "parquet" ? await parquetSource(input) : jsonlSource(input);
   } catch (err) {
-    await pipeline.close();
     throw new UsageError(`input file ${input}: ${(err as Error).message}`);
   }
+  const store = v.store ? new RunStore(v.store) : undefined;
+  // The store also keeps the combination state (running statistics, adaptive weights) across runs.
+  let pipeline: Awaited<ReturnType<typeof compile>>;
+  try {
+    pipeline = await compile(spec, { concurrency, workers, state: store });
+  } catch (err) {
+    store?.close();
+    throw err;
+  }
+  // Opened only now, so a spec that fails to start leaves an existing output untouched.
   const parquetOut = outFormat === "parquet" ? new ParquetResultWriter(output, spec.rewards.map((r) => r.name)) : undefined;
   const fd = output === "-" || parquetOut ? undefined : openSync(output, v.resume ? "a" : "w");
   const write = async (text: string) => {
     if (fd !== undefined) writeSync(fd, text);
     else if (!process.stdout.write(text)) await new Promise((r) => process.stdout.once("drain", r));
   };
+  let runId: number | undefined;
+  if (store) {
+    const prior = v.resume ? store.findResumable(resolve(output), spec.hash) : undefined;
+    runId = prior?.id ?? store.startRun({ kind: "score", specHash: spec.hash, specName: spec.name, specText: spec.text, input: input === "-" ? "<stdin>" : resolve(input), output: output === "-" ? undefined : resolve(output) });
+  }
+
   const progress = new Progress(source.total, !quiet && !v["no-progress"]);
   const started = Date.now();
   const pending: Pending[] = [];
@@ -207,6 +218,9 @@ export async function scoreCommand(argv: string[]): Promise<number> {
     }
     if (batch.length > 0) launch(batch);
     while (pending.length > 0) await flushOne();
+  } catch (err) {
+    store?.close();
+    throw err;
   } finally {
     if (fd !== undefined) closeSync(fd);
     parquetOut?.close();

@@ -9,9 +9,11 @@ export type FieldMap = {
   reference: string;
   group: string;
   meta?: string;
+  /** The meta path was not asked for (the default `meta`): a value that is not an object is ignored, not an error. */
+  metaOptional?: boolean;
 };
 
-export const DEFAULT_FIELDS: FieldMap = { id: "id", prompt: "prompt", completion: "completion", reference: "reference", group: "group" };
+export const DEFAULT_FIELDS: FieldMap = { id: "id", prompt: "prompt", completion: "completion", reference: "reference", group: "group", meta: "meta", metaOptional: true };
 
 /** The value at a dotted path (`reward_model.ground_truth`); a key containing dots is tried whole first. */
 export function getPath(row: unknown, path: string): unknown {
@@ -47,12 +49,13 @@ export function rowToSample(row: unknown, fields: FieldMap, fallbackId: string):
   if (group !== undefined && group !== null) sample.group = typeof group === "string" ? group : JSON.stringify(group);
   if (fields.meta) {
     const meta = getPath(row, fields.meta);
-    if (meta !== undefined) sample.meta = meta;
+    const isObject = meta !== null && typeof meta === "object" && !Array.isArray(meta);
+    if (meta !== undefined && (isObject || !fields.metaOptional)) sample.meta = meta;
   }
   const problem = sampleProblem(sample);
   if (problem !== undefined) {
     const field = problem.slice(0, problem.indexOf(":"));
-    const path = (fields as Record<string, string | undefined>)[field];
+    const path = (fields as unknown as Record<string, string | undefined>)[field];
     const where = path !== undefined && path !== field ? `${field} (field "${path}")` : field;
     return { id, problem: `${where}${problem.slice(problem.indexOf(":"))}` };
   }

@@ -91,6 +91,9 @@ describe("rewardsmith score", () => {
       [["score", join(dir, "in.jsonl"), "-s", spec, "--bogus"], /Unknown option '--bogus'/],
       [["score", join(dir, "in.jsonl"), "-s", spec, "--resume"], /--resume needs --output FILE/],
       [["frobnicate"], /unknown command "frobnicate"/],
+      [["score", join(dir, "in.jsonl"), "-s", spec, "-o", join(dir, "no/such/dir/out.jsonl")], /--output .*: the directory .* does not exist/],
+      [["score", join(dir, "in.jsonl"), "-s", spec, "-o", dir], /--output .*: is a directory/],
+      [["score", join(dir, "in.jsonl"), "-s", spec, "--summary", join(dir, "no/such/s.json")], /--summary .*: the directory .* does not exist/],
     ];
     for (const [args, re] of cases) {
       const r = cli(args);
@@ -110,6 +113,18 @@ describe("rewardsmith score", () => {
     const b = cli(["validate", join(dir, "broken.yaml")]);
     assert.equal(b.code, 2);
     assert.match(b.stderr, /broken\.yaml:\d+:\d+: not valid YAML\/JSON/);
+  });
+
+  it("loads TypeScript custom rewards (default and named exports, worker and main thread)", () => {
+    const dir = tmp();
+    const mod = join(repo, "test/fixtures/custom/longer-than.ts");
+    writeFileSync(
+      join(dir, "spec.yaml"),
+      `rewards:\n  w: {type: custom, module: ${mod}, options: {n: 4}}\n  m: {type: custom, module: ${mod}, runs: main}\n  len: {type: custom, module: ${mod}, export: named}\n`,
+    );
+    const r = cli(["score", "-", "-s", join(dir, "spec.yaml"), "-q"], { input: '{"id":"x","completion":"hello"}\n' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).components, { w: { score: 1, status: "ok" }, m: { score: 1, status: "ok" }, len: { score: 5, status: "ok" } });
   });
 
   it("reads stdin and writes stdout", () => {

@@ -41,7 +41,7 @@ export const custom = defineRewardType({
   async create(p, env): Promise<Reward> {
     const path = isAbsolute(p.module) ? p.module : resolve(env.baseDir, p.module);
     const mod = await importModule(path);
-    const exported = mod[p.export];
+    const exported = pickExport(mod, p.export);
     if (exported === undefined) {
       throw new Error(`${p.module} has no export "${p.export}" (exports: ${Object.keys(mod).join(", ") || "none"})`);
     }
@@ -62,6 +62,17 @@ export const custom = defineRewardType({
   },
 });
 
+/**
+ * The named export. A TypeScript file outside an ESM package is loaded as CommonJS, so its exports
+ * arrive wrapped in `default` (`{default: {default: fn, other: …}}`): look inside that too.
+ */
+function pickExport(mod: Record<string, unknown>, name: string): unknown {
+  const inner = mod.default;
+  const wrapped = inner !== null && typeof inner === "object" && !Array.isArray(inner) && typeof (inner as Reward).score !== "function";
+  if (wrapped && name in (inner as object) && (name !== "default" || Object.keys(mod).length === 1)) return (inner as Record<string, unknown>)[name];
+  return mod[name];
+}
+
 function toOutcome(v: unknown): Outcome {
   if (typeof v === "number") return ok(v);
   if (typeof v === "boolean") return ok(v ? 1 : 0);
@@ -76,10 +87,11 @@ async function importModule(path: string): Promise<Record<string, unknown>> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ERR_UNKNOWN_FILE_EXTENSION" && /\.(c|m)?ts$/.test(path)) {
-      // TypeScript without a loader: register tsx for this thread and try again.
-      const api = (await import("tsx/esm/api")) as { register(): unknown };
-      api.register();
-      return (await import(url)) as Record<string, unknown>;
+      // TypeScript without a loader (the built CLI): tsx imports it with a loader scoped to this
+      // import. (Registering a loader and importing the same URL again would only replay the
+      // cached failure.)
+      const api = (await import("tsx/esm/api")) as { tsImport(specifier: string, parent: string): Promise<unknown> };
+      return (await api.tsImport(url, import.meta.url)) as Record<string, unknown>;
     }
     if (code === "ERR_MODULE_NOT_FOUND") throw new Error(`cannot load custom reward module ${path}: not found`);
     throw err;
