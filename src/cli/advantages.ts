@@ -2,8 +2,10 @@ import { closeSync, existsSync, openSync, statSync, writeFileSync, writeSync } f
 import { resolve } from "node:path";
 import { stableStringify } from "../core/hash.ts";
 import { readLines } from "../io/lines.ts";
+import { openParquet } from "../io/parquet.ts";
+import { inputFormat } from "../io/rows.ts";
 import { ADVANTAGE_METHODS, computeAdvantages, type AdvantageMethod, type ScoredRow } from "../rl/index.ts";
-import { parse, UsageError } from "./args.ts";
+import { checkWritable, parse, UsageError } from "./args.ts";
 
 export const ADVANTAGES_USAGE = `usage: rewardsmith advantages SCORED [-o OUT] [--method grpo|drgrpo|rloo|reinforcepp|reinforcepp_baseline] [options]
 
@@ -51,7 +53,7 @@ export const DEFAULT_GROUP_FIELDS = ["group", "input.prompt", "prompt"] as const
 /** The group of a row: the first present path's value (non-strings by canonical JSON). */
 export function groupKeyOf(paths: readonly string[]): (row: ScoredRow) => string | undefined {
   const readers = paths.map(pathReader);
-  return (row) => {
+  const key = (row: ScoredRow) => {
     for (const read of readers) {
       const v = read(row);
       if (v === undefined || v === null) continue;
@@ -59,16 +61,22 @@ export function groupKeyOf(paths: readonly string[]): (row: ScoredRow) => string
     }
     return undefined;
   };
+  // Messages name the fields ("none of group, input.prompt, prompt is set").
+  return Object.assign(key, { description: paths.join(", ") });
 }
 
 export type ReadRows = { rows: ScoredRow[]; bad: { line: number; reason: string; index: number }[] };
 
-/** Reads score output; a line that is not a JSON object is reported, never fatal, and keeps its place. */
+/**
+ * Reads score output — JSONL, or Parquet written by `score -o X.parquet` — ; a line that is not a
+ * JSON object is reported, never fatal, and keeps its place.
+ */
 export async function readScoredRows(path: string): Promise<ReadRows> {
   if (path !== "-") {
     if (!existsSync(path)) throw new UsageError(`input file ${path}: no such file`);
     if (statSync(path).isDirectory()) throw new UsageError(`input file ${path}: is a directory`);
   }
+  if (path !== "-" && inputFormat(path) === "parquet") return readParquetRows(path);
   const rows: ScoredRow[] = [];
   const bad: ReadRows["bad"] = [];
   for await (const line of readLines(path)) {
@@ -92,10 +100,49 @@ export async function readScoredRows(path: string): Promise<ReadRows> {
   return { rows, bad };
 }
 
+/** Score output written as Parquet: its JSON columns (components, input, dense) back to objects. */
+async function readParquetRows(path: string): Promise<ReadRows> {
+  let file;
+  try {
+    file = await openParquet(path);
+  } catch (err) {
+    throw new UsageError(`input file ${path}: ${(err as Error).message}`);
+  }
+  const rows: ScoredRow[] = [];
+  for await (const { row } of file.read(0)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(row)) {
+      if (v === null || v === undefined) continue;
+      out[k] = (k === "components" || k === "input" || k === "dense") && typeof v === "string" ? JSON.parse(v) : v;
+    }
+    rows.push(out as ScoredRow);
+  }
+  return { rows, bad: [] };
+}
+
+/**
+ * A component name given by a flag must exist in the rows: a typo would otherwise silently give
+ * every row a null reward.
+ */
+export function checkComponent(rows: readonly ScoredRow[], name: string | undefined, flag: string): void {
+  if (name === undefined) return;
+  const known = new Set<string>();
+  for (const r of rows) for (const k of Object.keys((r.components as Record<string, unknown> | undefined) ?? {})) known.add(k);
+  if (rows.length > 0 && !known.has(name)) throw new UsageError(`${flag} ${name}: no such component in the rows (they have: ${[...known].join(", ") || "none"})`);
+}
+
+/** A dotted path given by a flag must be found in at least one row. */
+export function checkPath(rows: readonly ScoredRow[], path: string | undefined, flag: string): void {
+  if (path === undefined || rows.length === 0) return;
+  const read = pathReader(path);
+  if (!rows.some((r) => read(r) !== undefined)) throw new UsageError(`${flag} ${path}: no row has this field`);
+}
+
 /** Opens OUT (or stdout) for line-by-line writing. */
 export function openOutput(output: string | undefined, input: string): { write(text: string): void; close(): void } {
   if (output === undefined || output === "-") return { write: (t) => void process.stdout.write(t), close: () => {} };
   if (input !== "-" && resolve(output) === resolve(input)) throw new UsageError("--output must not be the input file");
+  checkWritable(output, "--output");
   const fd = openSync(output, "w");
   return { write: (t) => writeSync(fd, t), close: () => closeSync(fd) };
 }
@@ -151,7 +198,10 @@ export async function advantagesCommand(argv: string[]): Promise<number> {
   const variant = oneOf(v.variant, "--variant", ["verl", "trl"] as const);
   const eps = numberFlag(v.eps, "--eps", 0);
   const std = oneOf(v.std, "--std", ["unbiased", "population"] as const);
+  if (v.summary) checkWritable(v.summary, "--summary");
   const { rows, bad } = await readScoredRows(input);
+  checkComponent(rows, v.reward, "--reward");
+  checkPath(rows, lengthField, "--length-field");
   const out = openOutput(v.output, input);
   try {
     // A dotted length path is copied to a private top-level key, which is what rl/ reads.

@@ -13,8 +13,15 @@ type Options = NonNullable<ParseArgsConfig["options"]>;
 type Parsed<T extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>>;
 
 export function parse<T extends Options>(argv: string[], options: T): Parsed<T> {
+  // `--limit -3` would read as an unknown option "-3": join a negative number to its flag, so the
+  // flag's own check can say what is wrong with the value.
+  const args = [...argv];
+  for (let i = 0; i + 1 < args.length; i++) {
+    const name = args[i]!.startsWith("--") ? args[i]!.slice(2) : undefined;
+    if (name && options[name]?.type === "string" && /^-\d/.test(args[i + 1]!)) args.splice(i, 2, `--${name}=${args[i + 1]}`);
+  }
   try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (err) {
     const msg = (err as Error).message.replace(/\. To specify a positional argument.*$/s, "");
     throw new UsageError(msg);

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { minePairs, PAIR_STRATEGIES, type PairStrategy, type PreferencePair, type ScoredRow } from "../rl/index.ts";
-import { DEFAULT_GROUP_FIELDS, groupKeyOf, numberFlag, oneOf, openOutput, pathReader, readScoredRows, ROW_FLAGS } from "./advantages.ts";
-import { intFlag, parse, UsageError } from "./args.ts";
+import { checkComponent, DEFAULT_GROUP_FIELDS, groupKeyOf, numberFlag, oneOf, openOutput, pathReader, readScoredRows, ROW_FLAGS } from "./advantages.ts";
+import { checkWritable, intFlag, parse, UsageError } from "./args.ts";
 
 export const PAIRS_USAGE = `usage: rewardsmith pairs SCORED [-o PAIRS] [--strategy best_worst|margin|verified] [options]
 
@@ -81,7 +81,10 @@ export async function pairsCommand(argv: string[]): Promise<number> {
   // Undefined DRS fields must not override the defaults when spread.
   options.drs = Object.fromEntries(Object.entries(options.drs).filter(([, x]) => x !== undefined)) as typeof options.drs;
   const input = positionals[0]!;
+  if (v.skipped) checkWritable(v.skipped, "--skipped");
   const { rows, bad } = await readScoredRows(input);
+  checkComponent(rows, v.reward, "--reward");
+  checkComponent(rows, v.verifier, "--verifier");
   const { pairs, skipped } = minePairs(rows, options);
   const promptOf = pathReader(v["prompt-field"] ?? "input.prompt");
   const completionOf = pathReader(v["completion-field"] ?? "input.completion");

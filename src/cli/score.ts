@@ -161,7 +161,8 @@ export async function scoreCommand(argv: string[]): Promise<number> {
     runId = prior?.id ?? store.startRun({ kind: "score", specHash: spec.hash, specName: spec.name, specText: spec.text, input: input === "-" ? "<stdin>" : resolve(input), output: output === "-" ? undefined : resolve(output) });
   }
 
-  const progress = new Progress(source.total, !quiet && !v["no-progress"]);
+  // With --limit the run's end is known in rows, not in bytes of the whole file.
+  const progress = new Progress(limit ?? source.total, !quiet && !v["no-progress"]);
   const started = Date.now();
   const pending: Pending[] = [];
   const maxInFlight = Math.max(2, (workers ?? pipeline.workerCount) * 2);
@@ -204,7 +205,7 @@ export async function scoreCommand(argv: string[]): Promise<number> {
     let index = skip;
     const checkLast = lastDoneId === undefined ? undefined : (row: InputRow) => checkResumeId(row, fields, lastDoneId!, skip);
     for await (const row of source.rows(skip, checkLast)) {
-      bytesRead = row.position;
+      bytesRead = limit !== undefined ? index + 1 : row.position;
       if (limit !== undefined && index >= limit) break;
       index++;
       const item = toItem(row, fields, Boolean(v["include-input"]));
@@ -244,9 +245,13 @@ export async function scoreCommand(argv: string[]): Promise<number> {
 function toItem(row: InputRow, fields: FieldMap, includeInput: boolean): RowItem {
   if (row.error !== undefined) return { id: String(row.lineNo), problem: `${row.where}: ${row.error}` };
   const built = rowToSample(row.value, fields, String(row.lineNo));
-  const group = "sample" in built ? built.sample.group : undefined;
   const input = includeInput ? row.value : undefined;
-  if ("problem" in built) return { id: built.id, problem: `${row.where}: ${built.problem}`, input };
+  if ("problem" in built) {
+    // A bad row keeps its group, so downstream grouping (advantages, pairs) still places it.
+    const g = getPath(row.value, fields.group);
+    return { id: built.id, problem: `${row.where}: ${built.problem}`, input, group: typeof g === "string" ? g : undefined };
+  }
+  const group = built.sample.group;
   return { sample: built.sample, id: built.sample.id, group, input };
 }
 

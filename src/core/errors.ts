@@ -15,8 +15,16 @@ export class ValidationError extends RewardsmithError {
     readonly issues: Issue[],
     readonly source?: string,
   ) {
-    super(issues.map((i) => formatIssue(i, source)).join("\n"));
+    super(summarize(issues.map((i) => formatIssue(i, source))));
   }
+}
+
+/** At most this many problems are listed: a wrong file (JSONL given as a spec) yields hundreds. */
+const MAX_LISTED = 20;
+
+function summarize(lines: string[]): string {
+  if (lines.length <= MAX_LISTED) return lines.join("\n");
+  return [...lines.slice(0, MAX_LISTED), `… and ${lines.length - MAX_LISTED} more problems`].join("\n");
 }
 
 export function formatIssue(issue: Issue, source?: string): string {

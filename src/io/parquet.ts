@@ -19,7 +19,7 @@ export async function openParquet(path: string): Promise<ParquetInput> {
   try {
     metadata = await parquetMetadataAsync(file);
   } catch (err) {
-    throw new Error(`${path}: not a readable Parquet file (${(err as Error).message})`);
+    throw new Error(`not a readable Parquet file (${(err as Error).message})`);
   }
   const rows = Number(metadata.num_rows);
   return {

@@ -93,6 +93,6 @@ export function groupRows(rows: readonly ScoredRow[], key: GroupKey = DEFAULT_GR
 
 /** Describes the group key for messages. */
 export function describeGroupKey(key: GroupKey = DEFAULT_GROUP_KEY): string {
-  if (typeof key === "function") return "the group function";
+  if (typeof key === "function") return (key as { description?: string }).description ?? "the group function";
   return typeof key === "string" ? key : key.join(" or ");
 }

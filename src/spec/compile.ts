@@ -140,21 +140,19 @@ export function compileSpec(source: SpecSource | string | object, options: Compi
       add(at, `missing \`type\` (known: ${options.registry.names().join(", ")})`);
       continue;
     }
+    // The common keys and the type's own params are checked independently, so one bad `weight`
+    // does not hide a bad param of the same reward.
     const c = CommonRewardKeys.safeParse(common);
-    if (!c.success) {
-      for (const i of c.error.issues) addZodIssue(add, at, i);
+    if (!c.success) for (const i of c.error.issues) addZodIssue(add, at, i);
+    const typeName = typeof common.type === "string" ? common.type : undefined;
+    const type = typeName === undefined ? undefined : options.registry.get(typeName);
+    if (typeName !== undefined && !type) {
+      if (c.success) add([...at, "type"], `unknown reward type "${typeName}" (known: ${options.registry.names().join(", ")})`);
       continue;
     }
-    const type = options.registry.get(c.data.type);
-    if (!type) {
-      add([...at, "type"], `unknown reward type "${c.data.type}" (known: ${options.registry.names().join(", ")})`);
-      continue;
-    }
-    const p = type.params.safeParse(params);
-    if (!p.success) {
-      for (const i of p.error.issues) addZodIssue(add, at, i);
-      continue;
-    }
+    const p = type?.params.safeParse(params);
+    if (p && !p.success) for (const i of p.error.issues) addZodIssue(add, at, i);
+    if (!c.success || !type || !p?.success) continue;
     const validParams = p.data as Record<string, unknown>;
     if (c.data.transform !== undefined && c.data.transform.length > 0) plan.transforms[name] = c.data.transform;
     if (c.data.normalize !== undefined) plan.normalizers[name] = c.data.normalize;
@@ -282,7 +280,12 @@ function addZodIssue(add: (path: PropertyKey[], msg: string) => void, prefix: Pr
     add(path, issue.message);
     return;
   }
-  add(path, issue.message);
+  add(path, plainMessage(issue.message));
+}
+
+/** zod's "Invalid input: expected array, received number" reads better as "expected array, got number". */
+function plainMessage(m: string): string {
+  return m.replace(/^Invalid input: expected (.+), received (.+)$/, "expected $1, got $2").replace(/^Invalid option: expected one of (.+)$/, "expected one of $1");
 }
 
 /** Human summary of what a compiled spec computes (used by `rewardsmith validate`). */

@@ -71,6 +71,27 @@ describe("score with Parquet", () => {
     assert.equal(JSON.parse(String(rows[1]!.input)).reward_model.ground_truth, "1");
   });
 
+  it("advantages and pairs read score's Parquet output; a misspelt component is refused", () => {
+    const dir = tmp();
+    verlParquet(join(dir, "in.parquet"), 4);
+    writeFileSync(join(dir, "g.yaml"), "rewards:\n  correct:\n    type: gsm8k\ninput:\n  id: extra_info.index\n  completion: responses\n  reference: reward_model.ground_truth\n  group: data_source\n");
+    const scored = join(dir, "scored.parquet");
+    assert.equal(cli(["score", join(dir, "in.parquet"), "-s", join(dir, "g.yaml"), "-o", scored, "-q"]).code, 0);
+    const adv = cli(["advantages", scored, "--method", "rloo", "--reward", "correct", "-q"]);
+    assert.equal(adv.code, 0, adv.stderr);
+    // One group of 4 with rewards [0, 1, 0, 1]: RLOO = r - mean of the others.
+    assert.deepEqual(adv.stdout.trim().split("\n").map((l) => JSON.parse(l).advantage), [-2 / 3, 2 / 3, -2 / 3, 2 / 3]);
+    const typo = cli(["advantages", scored, "--reward", "corect"]);
+    assert.equal(typo.code, 2);
+    assert.match(typo.stderr, /--reward corect: no such component in the rows \(they have: correct\)/);
+    const pairs = cli(["pairs", scored, "--verifier", "nope", "--strategy", "verified"]);
+    assert.equal(pairs.code, 2);
+    assert.match(pairs.stderr, /--verifier nope: no such component/);
+    const badOut = cli(["pairs", scored, "-o", join(dir, "missing/dir/p.jsonl")]);
+    assert.equal(badOut.code, 2);
+    assert.match(badOut.stderr, /--output .*: the directory .* does not exist/);
+  });
+
   it("reads many row groups and slices in order, and resumes from a Parquet input", () => {
     const dir = tmp();
     const n = 45_000;
