@@ -149,6 +149,19 @@ describe("pipeline input checks", () => {
     }
   });
 
+  it("a hostile deeply nested field is refused for its row only (no stack overflow)", async () => {
+    const p = await compile({ rewards: { m: { type: "math" } } }, { workers: 1 });
+    try {
+      let deep: unknown = "4";
+      for (let i = 0; i < 50_000; i++) deep = [deep];
+      const out = await p.score([s("a", "#### 4", { reference: "4" }), s("deep", "#### 4", { reference: deep }), s("c", "#### 5", { reference: "5" })]);
+      assert.deepEqual(out.map((o) => o.status), ["ok", "invalid_input", "ok"]);
+      assert.equal(out[1]!.reason, "reference: nested more than 200 levels deep");
+    } finally {
+      await p.close();
+    }
+  });
+
   it("components come out in spec order", async () => {
     const p = await compile({ rewards: { z: { type: "exact_match" }, a: { type: "contains", values: ["x"] } } }, { workers: 1 });
     try {
