@@ -129,6 +129,10 @@ export function compileSpec(source: SpecSource | string | object, options: Compi
   for (const name of names) {
     const raw = spec.rewards[name]!;
     const at: PropertyKey[] = ["rewards", name];
+    if (name === "__proto__" || name === "constructor" || name === "prototype") {
+      add(at, `"${name}" is a reserved name in JavaScript: choose another reward name`);
+      continue;
+    }
     if (!REWARD_NAME.test(name)) {
       add(at, `reward names must be identifiers (letters, digits, _; not starting with a digit) because formulas refer to them`);
       continue;
