@@ -82,9 +82,10 @@ export async function readScoredRows(path: string): Promise<ReadRows> {
   for await (const line of readLines(path)) {
     let v: unknown;
     try {
+      if (line.problem !== undefined) throw new Error(line.problem);
       v = JSON.parse(line.text);
     } catch (err) {
-      bad.push({ line: line.lineNo, index: rows.length, reason: `line ${line.lineNo}: not valid JSON (${(err as Error).message})` });
+      bad.push({ line: line.lineNo, index: rows.length, reason: `line ${line.lineNo}: ${line.problem ?? `not valid JSON (${(err as Error).message})`}` });
       rows.push({ id: `line ${line.lineNo}`, score: null, status: "invalid_input", reason: bad[bad.length - 1]!.reason });
       continue;
     }

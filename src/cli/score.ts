@@ -2,7 +2,7 @@ import { closeSync, existsSync, openSync, statSync, writeSync } from "node:fs";
 import { resolve } from "node:path";
 import { compile } from "../engine.ts";
 import type { Sample } from "../core/types.ts";
-import { readLines } from "../io/lines.ts";
+import { NotTextError, readLines } from "../io/lines.ts";
 import { ParquetResultWriter } from "../io/parquet.ts";
 import { inputFormat, jsonlSource, parquetSource, type InputRow, type RowSource } from "../io/rows.ts";
 import { DEFAULT_FIELDS, getPath, rowToSample, type FieldMap } from "../io/fields.ts";
@@ -221,6 +221,7 @@ export async function scoreCommand(argv: string[]): Promise<number> {
     while (pending.length > 0) await flushOne();
   } catch (err) {
     store?.close();
+    if (err instanceof NotTextError) throw new UsageError(`input ${input === "-" ? "(stdin)" : `file ${input}`}: ${err.message}`);
     throw err;
   } finally {
     if (fd !== undefined) closeSync(fd);
@@ -256,8 +257,9 @@ function toItem(row: InputRow, fields: FieldMap, includeInput: boolean): RowItem
 }
 
 function checkResumeId(row: InputRow, fields: FieldMap, expected: string, rows: number): void {
-  const raw = row.value === undefined ? undefined : getPath(row.value, fields.id);
-  const id = typeof raw === "string" || typeof raw === "number" ? String(raw) : String(row.lineNo);
+  // The id exactly as the scored row got it (a bad id falls back to the line number there too).
+  const built = rowToSample(row.value, fields, String(row.lineNo));
+  const id = "sample" in built ? built.sample.id : built.id;
   if (id !== expected) {
     throw new UsageError(`--resume: the output's row ${rows} has id "${expected}" but input row ${rows} has id "${id}": this output was not made from this input`);
   }

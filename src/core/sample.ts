@@ -10,9 +10,17 @@ export function sampleProblem(x: unknown): string | undefined {
   if (typeof s.id !== "string") return `id: expected a string, got ${typeOf(s.id)}`;
   const c = s.completion;
   if (c === undefined) return "completion: missing";
-  if (typeof c !== "string" && !isMessages(c)) return `completion: expected a string or a list of messages, got ${typeOf(c)}`;
+  if (typeof c !== "string") {
+    if (!Array.isArray(c)) return `completion: expected a string or a list of messages, got ${typeOf(c)}`;
+    const bad = messagesProblem(c);
+    if (bad !== undefined) return `completion: ${bad}`;
+  }
   const p = s.prompt;
-  if (p !== undefined && typeof p !== "string" && !isMessages(p)) return `prompt: expected a string or a list of messages, got ${typeOf(p)}`;
+  if (p !== undefined && typeof p !== "string") {
+    if (!Array.isArray(p)) return `prompt: expected a string or a list of messages, got ${typeOf(p)}`;
+    const bad = messagesProblem(p);
+    if (bad !== undefined) return `prompt: ${bad}`;
+  }
   if (s.group !== undefined && typeof s.group !== "string") return `group: expected a string, got ${typeOf(s.group)}`;
   if (s.meta !== undefined && (s.meta === null || typeof s.meta !== "object" || Array.isArray(s.meta))) return "meta: expected an object";
   for (const f of ["reference", "meta", "prompt", "completion"] as const) {
@@ -41,8 +49,29 @@ function tooDeep(v: unknown): boolean {
   return false;
 }
 
-function isMessages(x: unknown): boolean {
-  return Array.isArray(x) && x.every((m) => m !== null && typeof m === "object" && typeof (m as { role?: unknown }).role === "string");
+/**
+ * Why a message list is not one rewards can read (every text helper trusts this shape), or
+ * undefined: each message an object with a string `role`, `content` a string, null/absent, or a
+ * list of content-part objects whose `text`, when present, is a string.
+ */
+function messagesProblem(list: readonly unknown[]): string | undefined {
+  for (let i = 0; i < list.length; i++) {
+    const m = list[i];
+    if (m === null || typeof m !== "object" || Array.isArray(m)) return `message ${i}: expected an object, got ${typeOf(m)}`;
+    const { role, content, tool_calls } = m as Record<string, unknown>;
+    if (typeof role !== "string") return `message ${i}: role: expected a string, got ${typeOf(role)}`;
+    if (content !== undefined && content !== null && typeof content !== "string") {
+      if (!Array.isArray(content)) return `message ${i}: content: expected a string, null or a list of content parts, got ${typeOf(content)}`;
+      for (let k = 0; k < content.length; k++) {
+        const part = content[k];
+        if (part === null || typeof part !== "object" || Array.isArray(part)) return `message ${i}: content part ${k}: expected an object, got ${typeOf(part)}`;
+        const text = (part as Record<string, unknown>).text;
+        if (text !== undefined && typeof text !== "string") return `message ${i}: content part ${k}: text: expected a string, got ${typeOf(text)}`;
+      }
+    }
+    if (tool_calls !== undefined && tool_calls !== null && !Array.isArray(tool_calls)) return `message ${i}: tool_calls: expected a list, got ${typeOf(tool_calls)}`;
+  }
+  return undefined;
 }
 
 export function typeOf(x: unknown): string {

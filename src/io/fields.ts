@@ -19,13 +19,28 @@ export const DEFAULT_FIELDS: FieldMap = { id: "id", prompt: "prompt", completion
 export function getPath(row: unknown, path: string): unknown {
   if (row === null || typeof row !== "object") return undefined;
   const r = row as Record<string, unknown>;
-  if (path in r) return r[path];
+  // Own keys only: a row without "constructor" must not yield Object's constructor function.
+  if (Object.hasOwn(r, path)) return r[path];
   let cur: unknown = row;
   for (const key of path.split(".")) {
     if (cur === null || typeof cur !== "object") return undefined;
-    cur = Array.isArray(cur) && /^\d+$/.test(key) ? cur[Number(key)] : (cur as Record<string, unknown>)[key];
+    if (Array.isArray(cur) && /^\d+$/.test(key)) cur = cur[Number(key)];
+    else if (Object.hasOwn(cur, key)) cur = (cur as Record<string, unknown>)[key];
+    else return undefined;
   }
   return cur;
+}
+
+/**
+ * Why a present id cannot name its row, or undefined. An absent (or null) id falls back to the
+ * line number; anything else must be a string or a number that survived JSON parsing exactly.
+ */
+function idIssue(raw: unknown): string | undefined {
+  if (raw === undefined || raw === null || typeof raw === "string" || typeof raw === "bigint") return undefined;
+  if (typeof raw !== "number") return `expected a string or a number, got ${typeOf(raw)}`;
+  if (!Number.isFinite(raw)) return "a number too large to represent (write the id as a string)";
+  if (Number.isInteger(raw) && !Number.isSafeInteger(raw)) return `${raw} is beyond 2^53 and was rounded when read (write the id as a string)`;
+  return undefined;
 }
 
 /**
@@ -37,6 +52,8 @@ export function rowToSample(row: unknown, fields: FieldMap, fallbackId: string):
     return { id: fallbackId, problem: `row: expected a JSON object, got ${typeOf(row)}` };
   }
   const rawId = getPath(row, fields.id);
+  const idProblem = idIssue(rawId);
+  if (idProblem !== undefined) return { id: fallbackId, problem: `${fields.id !== "id" ? `id (field "${fields.id}")` : "id"}: ${idProblem}` };
   const id = typeof rawId === "string" ? rawId : typeof rawId === "number" || typeof rawId === "bigint" ? String(rawId) : fallbackId;
   const sample: Record<string, unknown> = {
     id,

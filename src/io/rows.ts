@@ -3,8 +3,8 @@
  * progress bar need: skipping done rows cheaply, the last skipped row for the id check, and a
  * position out of a known total.
  */
-import { statSync } from "node:fs";
-import { readLines } from "./lines.ts";
+import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { binaryKind, NotTextError, readLines, type Line } from "./lines.ts";
 import { openParquet } from "./parquet.ts";
 
 export type InputRow = {
@@ -26,6 +26,17 @@ export interface RowSource {
 }
 
 export function jsonlSource(path: string): RowSource {
+  // A compressed or Parquet file is refused before anything starts (stdin: at its first chunk).
+  if (path !== "-") {
+    const head = Buffer.alloc(8);
+    const fd = openSync(path, "r");
+    try {
+      const kind = binaryKind(head.subarray(0, readSync(fd, head, 0, 8, 0)));
+      if (kind !== undefined) throw new NotTextError(`not JSON lines: this is ${kind}`);
+    } finally {
+      closeSync(fd);
+    }
+  }
   return {
     format: "jsonl",
     total: path === "-" ? undefined : statSync(path).size,
@@ -35,18 +46,22 @@ export function jsonlSource(path: string): RowSource {
         const row: InputRow = { lineNo: line.lineNo, where: `line ${line.lineNo}`, position: line.bytes };
         if (index++ < skip) {
           // Only the last skipped line is parsed: skipping a million done rows stays cheap.
-          if (index === skip && lastSkipped) lastSkipped(parse(line.text, row));
+          if (index === skip && lastSkipped) lastSkipped(parse(line, row));
           continue;
         }
-        yield parse(line.text, row);
+        yield parse(line, row);
       }
     },
   };
 }
 
-function parse(text: string, row: InputRow): InputRow {
+function parse(line: Line, row: InputRow): InputRow {
+  if (line.problem !== undefined) {
+    row.error = line.problem;
+    return row;
+  }
   try {
-    row.value = JSON.parse(text);
+    row.value = JSON.parse(line.text);
   } catch (err) {
     row.error = `not valid JSON (${(err as Error).message})`;
   }

@@ -392,11 +392,25 @@ export class Pipeline {
       deadline: Date.now() + node.deadlineMs,
       group: groupOf(groups, samples),
     };
+    const reward = this.main.get(node.name)!;
     try {
-      return checkOutcomes(await this.main.get(node.name)!.score(batch, ctx), batch.length, node.name);
+      return checkOutcomes(await reward.score(batch, ctx), batch.length, node.name);
     } catch (err) {
-      const o = errorOutcome(`reward ${node.name} threw: ${describeError(err)}`);
-      return batch.map(() => o);
+      // Per-sample rewards are batched here only for speed: when the batch throws, each sample is
+      // scored alone, so one hostile row errors by itself instead of taking every good row with it.
+      if (node.granularity !== "sample" || batch.length === 1) {
+        const o = errorOutcome(`reward ${node.name} threw: ${describeError(err)}`);
+        return batch.map(() => o);
+      }
+      const outs: Outcome[] = [];
+      for (const s of batch) {
+        try {
+          outs.push(checkOutcomes(await reward.score([s], ctx), 1, node.name)[0]!);
+        } catch (one) {
+          outs.push(errorOutcome(`reward ${node.name} threw: ${describeError(one)}`));
+        }
+      }
+      return outs;
     }
   }
 

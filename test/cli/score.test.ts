@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { describe, it } from "node:test";
 import { cli, cliAsync, repo } from "./run-cli.ts";
 
@@ -68,6 +69,56 @@ describe("rewardsmith score", () => {
     assert.equal(summary.components.correct.mean, 1);
     assert.match(r.stderr, /scored 5 rows/);
     assert.match(r.stderr, /correct: mean 1\.0000/);
+  });
+
+  it("hostile rows: bad ids, unreadable messages, a BOM, invalid UTF-8 — each bad row is invalid_input naming the field, the good ones are scored", () => {
+    const dir = tmp();
+    const good = (id: string) => `{"id": "${id}", "completion": "#### 4", "reference": "4"}`;
+    const lines = [
+      "\ufeff" + good("first"),
+      '{"id": {"a": 1}, "completion": "#### 4", "reference": "4"}',
+      '{"id": 1e400, "completion": "#### 4", "reference": "4"}',
+      '{"id": 12345678901234567890, "completion": "#### 4", "reference": "4"}',
+      '{"id": true, "completion": "#### 4", "reference": "4"}',
+      '{"id": "m", "completion": [{"role": "assistant", "content": [1, null]}], "reference": "4"}',
+      '{"id": "proto", "__proto__": {"completion": "#### 4"}, "reference": "4"}',
+      "   \t",
+      good("last"),
+    ];
+    const bytes = Buffer.concat([Buffer.from(lines.join("\r\n") + "\r\n"), Buffer.from('{"id": "u", "completion": "\xff"}\n', "latin1")]);
+    writeFileSync(join(dir, "in.jsonl"), bytes);
+    const r = cli(["score", join(dir, "in.jsonl"), "-s", gsmSpec(dir), "-q"]);
+    assert.equal(r.code, 1, r.stderr);
+    const out = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, any>);
+    assert.deepEqual(out.map((o) => [o.id, o.status, o.score]), [
+      ["first", "ok", 1],
+      ["2", "invalid_input", null],
+      ["3", "invalid_input", null],
+      ["4", "invalid_input", null],
+      ["5", "invalid_input", null],
+      ["m", "invalid_input", null],
+      ["proto", "invalid_input", null],
+      ["last", "ok", 1],
+      ["10", "invalid_input", null],
+    ]);
+    assert.deepEqual(out.slice(1, 7).map((o) => o.reason), [
+      "line 2: id: expected a string or a number, got an object",
+      "line 3: id: a number too large to represent (write the id as a string)",
+      "line 4: id: 12345678901234567000 is beyond 2^53 and was rounded when read (write the id as a string)",
+      "line 5: id: expected a string or a number, got boolean",
+      "line 6: completion: message 0: content part 0: expected an object, got number",
+      "line 7: completion: missing",
+    ]);
+    assert.equal(out[8]!.reason, "line 10: not valid UTF-8");
+  });
+
+  it("a gzip file given as JSONL is refused with exit 2, saying what it is", () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "in.jsonl"), gzipSync('{"id": "a", "completion": "#### 4"}\n'));
+    const r = cli(["score", join(dir, "in.jsonl"), "-s", gsmSpec(dir), "-q"]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /input file .*in\.jsonl: not JSON lines: this is a gzip file/);
+    assert.equal(r.stdout, "");
   });
 
   it("a mapped field that is missing is named with its path", () => {

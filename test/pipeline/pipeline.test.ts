@@ -4,6 +4,8 @@ import { after, before, describe, it } from "node:test";
 import { compile } from "../../src/engine.ts";
 import type { Pipeline } from "../../src/pipeline/pipeline.ts";
 import type { Sample } from "../../src/core/types.ts";
+import { RewardRegistry } from "../../src/core/reward-type.ts";
+import { z } from "zod";
 
 const fixtures = fileURLToPath(new URL("../fixtures/custom/", import.meta.url));
 const s = (id: string, completion: string, extra: Partial<Sample> = {}): Sample => ({ id, prompt: "", completion, ...extra });
@@ -157,6 +159,67 @@ describe("pipeline input checks", () => {
       const out = await p.score([s("a", "#### 4", { reference: "4" }), s("deep", "#### 4", { reference: deep }), s("c", "#### 5", { reference: "5" })]);
       assert.deepEqual(out.map((o) => o.status), ["ok", "invalid_input", "ok"]);
       assert.equal(out[1]!.reason, "reference: nested more than 200 levels deep");
+    } finally {
+      await p.close();
+    }
+  });
+
+  it("message lists a reward cannot read (content a number, a part that is not an object, text not a string) are invalid_input naming the message", async () => {
+    const p = await compile({ rewards: { g: { type: "gsm8k" }, f: { type: "format_tags", tags: ["answer"] } } }, { workers: 1 });
+    try {
+      const msgs = (content: unknown) => [{ role: "assistant", content }] as unknown as Sample["completion"];
+      const out = await p.score([
+        s("good", "#### 4", { reference: "4" }),
+        s("num", "", { completion: msgs(5), reference: "4" }),
+        s("part", "", { completion: msgs([1, null]), reference: "4" }),
+        s("text", "", { completion: msgs([{ type: "text", text: 7 }]), reference: "4" }),
+        s("norole", "", { completion: [{ content: "x" }] as unknown as Sample["completion"], reference: "4" }),
+        s("prompt", "#### 4", { prompt: [{ role: "user", content: {} }] as unknown as Sample["prompt"], reference: "4" }),
+        s("parts", "", { completion: msgs([{ type: "text", text: "#### 4" }, { type: "image_url", image_url: { url: "x" } }]), reference: "4" }),
+      ]);
+      assert.deepEqual(out.map((o) => [o.id, o.status, o.components.g!.score]), [
+        ["good", "ok", 1],
+        ["num", "invalid_input", null],
+        ["part", "invalid_input", null],
+        ["text", "invalid_input", null],
+        ["norole", "invalid_input", null],
+        ["prompt", "invalid_input", null],
+        ["parts", "ok", 1],
+      ]);
+      assert.equal(out[1]!.reason, "completion: message 0: content: expected a string, null or a list of content parts, got number");
+      assert.equal(out[2]!.reason, "completion: message 0: content part 0: expected an object, got number");
+      assert.equal(out[3]!.reason, "completion: message 0: content part 0: text: expected a string, got number");
+      assert.equal(out[4]!.reason, "completion: message 0: role: expected a string, got undefined");
+      assert.equal(out[5]!.reason, "prompt: message 0: content: expected a string, null or a list of content parts, got an object");
+    } finally {
+      await p.close();
+    }
+  });
+
+  it("a sample that makes an inline reward throw errors alone: the other samples of the batch are scored", async () => {
+    const registry = new RewardRegistry([
+      {
+        type: "touchy",
+        summary: "throws on 'boom'",
+        params: z.strictObject({}),
+        runs: "worker",
+        inline: true,
+        uses: ["completion"],
+        create: () => ({
+          name: "touchy",
+          score: async (batch: readonly Sample[]) =>
+            batch.map((x) => {
+              if (x.completion === "boom") throw new Error("boom");
+              return { score: String(x.completion).length, status: "ok" as const };
+            }),
+        }),
+      },
+    ]);
+    const p = await compile({ rewards: { t: { type: "touchy" } } }, { registry, workers: 1 });
+    try {
+      const out = await p.score([s("a", "x"), s("b", "boom"), s("c", "xyz")]);
+      assert.deepEqual(out.map((o) => [o.id, o.status, o.score]), [["a", "ok", 1], ["b", "error", null], ["c", "ok", 3]]);
+      assert.equal(out[1]!.components.t!.reason, "reward t threw: boom");
     } finally {
       await p.close();
     }
