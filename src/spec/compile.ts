@@ -107,6 +107,10 @@ export function compileSpec(source: SpecSource | string | object, options: Compi
     add([], "a spec must be a mapping with a `rewards` section");
     throw new ValidationError(issues, src.origin);
   }
+  // A "__proto__" key anywhere would be dropped or turned into a prototype by the copies below
+  // (a reward silently missing, a param silently inherited): refused where it is.
+  for (const path of protoKeys(src.value)) add(path, `"__proto__" cannot be used as a key (it is reserved in JavaScript)`);
+  if (issues.length > 0) throw new ValidationError(issues, src.origin);
   const parsed = SpecShape.safeParse(src.value);
   if (!parsed.success) {
     for (const i of parsed.error.issues) addZodIssue(add, [], i);
@@ -374,4 +378,17 @@ function describeNormalizer(n: Normalizer): string {
     case "reference_frozen_recon":
       return n.mean !== undefined ? `frozen z-score (mean ${n.mean}, std ${n.std}), clip ±${n.clip} (recon)` : `frozen z-score after ${n.calibration_samples} reference values${n.reference_field ? ` flagged by ${n.reference_field}` : ""}, clip ±${n.clip} (recon)`;
   }
+}
+
+/** Paths of every own "__proto__" key in a parsed spec (an explicit stack: no recursion limit). */
+function protoKeys(value: unknown): PropertyKey[][] {
+  const out: PropertyKey[][] = [];
+  const stack: [unknown, PropertyKey[]][] = [[value, []]];
+  while (stack.length > 0) {
+    const [v, path] = stack.pop()!;
+    if (v === null || typeof v !== "object") continue;
+    if (Object.hasOwn(v, "__proto__")) out.push([...path, "__proto__"]);
+    for (const [k, c] of Object.entries(v)) if (c !== null && typeof c === "object") stack.push([c, [...path, Array.isArray(v) ? Number(k) : k]]);
+  }
+  return out.reverse();
 }

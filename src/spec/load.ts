@@ -18,11 +18,19 @@ export function parseSpecText(text: string, origin = "<inline>"): SpecSource {
   if (doc.errors.length > 0) {
     const issues: Issue[] = doc.errors.map((e) => {
       const pos = lineCounter.linePos(e.pos[0]);
-      return { path: "", message: `not valid YAML/JSON: ${e.message.split("\n")[0]}`, line: pos.line, column: pos.col };
+      const first = e.message.split("\n")[0]!;
+      return { path: "", message: `not valid YAML/JSON: ${/call stack/i.test(first) ? "nested too deeply" : first}`, line: pos.line, column: pos.col };
     });
     throw new ValidationError(issues, origin);
   }
-  const value = doc.toJS({ maxAliasCount: 100 });
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    // An alias bomb ("billion laughs") or a structure too deep to build: a spec error, not a crash.
+    const why = err instanceof RangeError ? "nested too deeply" : /alias/i.test((err as Error).message) ? "too many aliases (an alias bomb?): at most 100 alias expansions" : (err as Error).message;
+    throw new ValidationError([{ path: "", message: `not valid YAML/JSON: ${why}` }], origin);
+  }
   const locate = (path: readonly PropertyKey[]) => {
     const node = findNode(doc, path);
     if (!node?.range) return undefined;

@@ -77,6 +77,22 @@ describe("spec compile", () => {
     assert.match(issuesOf("name: x\n")[0]!, /rewards: /);
   });
 
+  it("a __proto__ key (a reward name or a param, YAML or JSON) is refused where it is, never silently dropped or inherited", () => {
+    assert.deepEqual(issuesOf("rewards:\n  __proto__: {type: gsm8k}\n  ok: {type: gsm8k}\n"), ['spec.yaml:2:14: rewards.__proto__: "__proto__" cannot be used as a key (it is reserved in JavaScript)']);
+    assert.deepEqual(issuesOf("rewards:\n  a: {type: gsm8k, __proto__: {strict: true}}\n"), ['spec.yaml:2:31: rewards.a.__proto__: "__proto__" cannot be used as a key (it is reserved in JavaScript)']);
+    assert.match(issuesOf('{"rewards": {"a": {"type": "contains", "values": ["x"]}}, "combine": {"__proto__": {"formula": "a * 2"}}}')[0]!, /combine\.__proto__: "__proto__" cannot be used as a key/);
+    // A parsed object handed to compile() directly.
+    assert.throws(() => compileSpec(JSON.parse('{"rewards": {"__proto__": {"type": "gsm8k"}, "b": {"type": "gsm8k"}}}'), { registry }), /rewards\.__proto__: "__proto__" cannot be used/);
+  });
+
+  it("a YAML alias bomb and a structure nested too deeply are spec errors, not crashes", () => {
+    const laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (const [k, prev] of [["b", "a"], ["c", "b"], ["d", "c"], ["e", "d"], ["f", "e"], ["g", "f"]]) laughs.push(`${k}: &${k} [${Array(9).fill(`*${prev}`).join(",")}]`);
+    laughs.push("rewards:\n  x: {type: contains, values: *g}");
+    assert.deepEqual(issuesOf(laughs.join("\n") + "\n"), ["spec.yaml: not valid YAML/JSON: too many aliases (an alias bomb?): at most 100 alias expansions"]);
+    assert.match(issuesOf(`rewards:\n  a: {type: contains, values: ${"[".repeat(100_000)}${"]".repeat(100_000)}}\n`)[0]!, /^spec\.yaml:2:\d+: not valid YAML\/JSON: nested too deeply$/);
+  });
+
   it("reward names must be identifiers; weights and a formula do not mix", () => {
     assert.match(issuesOf("rewards:\n  my-reward: {type: gsm8k}\n")[0]!, /must be identifiers/);
     assert.match(issuesOf("rewards:\n  a: {type: gsm8k, weight: 2}\ncombine: {formula: a}\n")[0]!, /rewards\.a\.weight: `weight` has no effect/);
