@@ -60,8 +60,8 @@ export async function compile(spec: string | object | SpecSource | CompiledSpec,
 }
 
 /** The dense/ segmenters behind `per_segment`. */
-function segmentBy(text: string, how: PerSegment) {
-  return segment(text, how.by, { tag: how.tag, marker: how.marker, preamble: how.preamble, minWords: how.min_words });
+function segmentBy(text: string, how: PerSegment, deadlineMs: number) {
+  return segment(text, how.by, { tag: how.tag, marker: how.marker, preamble: how.preamble, minWords: how.min_words, timeoutMs: deadlineMs });
 }
 
 /** The spec's `dense.tokenizer`, loaded once; a missing or bad file is a compile error naming the field. */

@@ -3,6 +3,7 @@
  * that rewards can score one by one. Spans exclude surrounding whitespace unless stated.
  */
 
+import { runInContext, createContext } from "node:vm";
 import type { Span } from "../core/segments.ts";
 export type { Span };
 
@@ -18,7 +19,15 @@ export type SegmentOptions = {
   preamble?: boolean;
   /** "tags": the element name whose contents are the segments (default "step"). */
   tag?: string;
+  /** "steps": how long a custom `marker` may run on one completion (default 1000 ms). */
+  timeoutMs?: number;
 };
+
+/** A custom step marker ran past its time (catastrophic backtracking on this completion). */
+export class SegmentTimeoutError extends Error {
+  // The name AbortSignal.timeout() uses: the pipeline reports such a throw as status "timeout".
+  override name = "TimeoutError";
+}
 
 const ABBREVIATIONS = new Set(["mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc", "e.g", "i.e", "fig", "no", "inc", "ltd", "co", "approx", "eq", "cf", "u.s", "a.m", "p.m"]);
 const TERMINATOR = /[.!?…。！？]+["'”’)\]]*/gu;
@@ -146,9 +155,8 @@ export function paragraphs(text: string): Span[] {
 export function steps(text: string, opts: SegmentOptions = {}): Span[] {
   const marker = new RegExp(`(?:^|(?<=\\n))[ \\t]*(?:${opts.marker ?? "[Ss]tep\\s*(\\d+)\\s*[:.)]"})`, "gu");
   const found: { at: number; label: string }[] = [];
-  for (let m = marker.exec(text); m !== null; m = marker.exec(text)) {
-    found.push({ at: m.index, label: m[1] === undefined ? `step ${found.length + 1}` : `step ${m[1]}` });
-    if (m[0].length === 0) marker.lastIndex++;
+  for (const [at, group] of opts.marker === undefined ? markerMatches(marker, text) : boundedMatches(marker, text, opts.timeoutMs ?? 1000)) {
+    found.push({ at, label: group === undefined ? `step ${found.length + 1}` : `step ${group}` });
   }
   const out: Span[] = [];
   if (opts.preamble && found.length > 0) {
@@ -192,5 +200,39 @@ export function segment(text: string, by: SegmentBy, opts: SegmentOptions = {}):
       return tags(text, opts);
     default:
       throw new Error(`segment by: expected one of ${SEGMENTERS.join(", ")}, got ${JSON.stringify(by)}`);
+  }
+}
+
+/** Every match of a global regex: its index and first group. */
+function markerMatches(re: RegExp, text: string): [number, string | undefined][] {
+  const out: [number, string | undefined][] = [];
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    out.push([m.index, m[1]]);
+    if (m[0].length === 0) re.lastIndex++;
+  }
+  return out;
+}
+
+const MATCH_ALL = `(() => { const out = []; re.lastIndex = 0; for (let m = re.exec(text); m !== null; m = re.exec(text)) { out.push([m.index, m[1]]); if (m[0].length === 0) re.lastIndex++; } return out; })()`;
+let sandbox: object | undefined;
+
+/**
+ * A spec's own marker can backtrack catastrophically on some completion, and segmenting runs on
+ * the pipeline's thread: it runs under a vm timeout, which interrupts even a regex mid-match.
+ */
+function boundedMatches(re: RegExp, text: string, timeoutMs: number): [number, string | undefined][] {
+  sandbox ??= createContext({});
+  const ctx = sandbox as { re?: RegExp; text?: string };
+  ctx.re = re;
+  ctx.text = text;
+  try {
+    return runInContext(MATCH_ALL, sandbox, { timeout: Math.max(1, Math.floor(timeoutMs)) }) as [number, string | undefined][];
+  } catch (err) {
+    if ((err as { code?: string }).code === "ERR_SCRIPT_EXECUTION_TIMEOUT") throw new SegmentTimeoutError(`the step marker ran past ${timeoutMs} ms on this completion (catastrophic backtracking?)`);
+    throw err;
+  } finally {
+    ctx.re = undefined;
+    ctx.text = undefined;
   }
 }

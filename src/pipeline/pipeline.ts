@@ -14,7 +14,7 @@ import { isCacheable, OutcomeCache } from "./cache.ts";
 import { Limiter } from "./limiter.ts";
 import { runMainCall } from "./run-main.ts";
 import { checkOutcomes } from "../core/validate-outcome.ts";
-import { describeError, errorOutcome } from "../core/outcome.ts";
+import { describeError, errorOutcome, timeout } from "../core/outcome.ts";
 import { WorkerPool } from "./worker-pool.ts";
 
 /** A sample's total and every component, as every output format reports it. */
@@ -26,7 +26,7 @@ export type ScoredSample = Total & {
 };
 
 /** Cuts a completion into segments for a `per_segment` reward (the dense/ segmenters). */
-export type Segmenter = (text: string, how: PerSegment) => Span[];
+export type Segmenter = (text: string, how: PerSegment, deadlineMs: number) => Span[];
 
 export type PipelineOptions = {
   /** Reward types for rewards that run on the main thread. */
@@ -322,9 +322,11 @@ export class Pipeline {
       const text = completionText(s);
       let spans: Span[];
       try {
-        spans = segmenter(text, how);
+        spans = segmenter(text, how, node.deadlineMs);
       } catch (err) {
-        components[i]![node.name] = errorOutcome(`segmenting by ${how.by}: ${describeError(err)}`);
+        // A segmenter that ran out of time (a spec's own step marker backtracking) says so.
+        const why = `segmenting by ${how.by}: ${describeError(err)}`;
+        components[i]![node.name] = (err as Error)?.name === "TimeoutError" ? timeout(why) : errorOutcome(why);
         continue;
       }
       if (spans.length === 0) {

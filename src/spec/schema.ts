@@ -178,7 +178,18 @@ export const PerSegment = z.strictObject({
   /** by: tags — the element whose contents are the segments (default "step"). */
   tag: z.string().regex(/^[A-Za-z][\w:-]*$/, "expected a tag name such as step").optional(),
   /** by: steps — the step marker regex, matched at a line start (default "Step k:" / "Step k." / "Step k)"). */
-  marker: z.string().min(1).max(500).optional(),
+  marker: z
+    .string()
+    .min(1)
+    .max(500)
+    .superRefine((m, ctx) => {
+      try {
+        new RegExp(m, "u");
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: `not a valid regular expression (u flag): ${(err as Error).message}` });
+      }
+    })
+    .optional(),
   /** by: steps — keep text before the first marker as a "preamble" segment. */
   preamble: z.boolean().optional(),
   /** by: subsentences — fewest words a sub-sentence may have (Fine-Grained RLHF: 5). */

@@ -135,6 +135,18 @@ describe("dense output (token-level rewards)", () => {
     }
   });
 
+  it("a step marker that backtracks catastrophically on one completion is a timeout for that sample only; an invalid marker is a spec error", async () => {
+    const p = await compile({ rewards: { r: { type: "contains", values: ["a"], deadline_ms: 200, per_segment: { by: "steps", marker: "(a+)+b" } } } });
+    try {
+      const out = await p.score([s("bad", "a".repeat(40)), s("good", "aab\naab")]);
+      assert.deepEqual(out.map((o) => [o.id, o.components.r!.status, o.components.r!.score]), [["bad", "timeout", null], ["good", "ok", 1]]);
+      assert.match(out[0]!.components.r!.reason!, /^segmenting by steps: the step marker ran past 200 ms/);
+    } finally {
+      await p.close();
+    }
+    await assert.rejects(compile({ rewards: { r: { type: "contains", values: ["a"], per_segment: { by: "steps", marker: "(" } } } }), (e: Error) => e instanceof ValidationError && /rewards\.r\.per_segment\.marker: not a valid regular expression/.test(e.message));
+  });
+
   it("a spec with dense but no per_segment reward, or a missing tokenizer, is refused naming the field", async () => {
     await assert.rejects(compile({ rewards: { a: { type: "gsm8k" } }, dense: {} }), /dense: no reward has `per_segment`/);
     const dir = mkdtempSync(join(tmpdir(), "rs-dense-"));

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { lines, paragraphs, segment, sentences, steps, subSentences, tags } from "../../src/dense/index.ts";
+import { SegmentTimeoutError } from "../../src/dense/segment.ts";
 
 const texts = (spans: { text: string }[]) => spans.map((s) => s.text);
 
@@ -29,5 +30,11 @@ describe("segmenters", () => {
     assert.deepEqual(texts(tags("<step>a b</step> junk <step id=2>\nc\n</step>")), ["a b", "c"]);
     assert.deepEqual(texts(segment("<think>x</think>", "tags", { tag: "think" })), ["x"]);
     assert.throws(() => segment("x", "words" as never), /segment by: expected one of/);
+  });
+
+  it("a custom step marker is matched like the default one, and one that backtracks catastrophically is stopped", () => {
+    const st = steps("intro\n## 1 add\n## 2 done", { marker: "##\\s*(\\d+)" });
+    assert.deepEqual(st.map((s) => [s.label, s.text]), [["step 1", "## 1 add"], ["step 2", "## 2 done"]]);
+    assert.throws(() => steps("a".repeat(40), { marker: "(a+)+b", timeoutMs: 50 }), (e: Error) => e instanceof SegmentTimeoutError && e.name === "TimeoutError" && /step marker ran past 50 ms/.test(e.message));
   });
 });
