@@ -9,6 +9,7 @@
  * its character span is then the whole character, shared with its neighbours.
  */
 import { readFileSync } from "node:fs";
+import { checkSpecFile } from "../core/files.ts";
 import { Tokenizer } from "@huggingface/tokenizers";
 import { BYTE_LEVEL, byteToCharTable, charToByteTable, utf8 } from "./bytes.ts";
 
@@ -52,6 +53,8 @@ export class TokenizerJson {
   }
 
   static fromFile(path: string): TokenizerJson {
+    // A device (/dev/zero) or a directory fails here instead of being read forever.
+    checkSpecFile(path, "");
     return TokenizerJson.fromJson(JSON.parse(readFileSync(path, "utf8")));
   }
 

@@ -16,6 +16,7 @@ import { runMainCall } from "./run-main.ts";
 import { checkOutcomes } from "../core/validate-outcome.ts";
 import { describeError, errorOutcome, timeout } from "../core/outcome.ts";
 import { WorkerPool } from "./worker-pool.ts";
+import { rewardPath } from "./reward-path.ts";
 
 /** A sample's total and every component, as every output format reports it. */
 export type ScoredSample = Total & {
@@ -105,7 +106,12 @@ export class Pipeline {
       const inline = node.runs === "worker" && type.inline === true;
       if (inline) p.inline.add(node.name);
       if (node.runs === "main" || inline) {
-        p.main.set(node.name, await type.create(node.params as never, { name: node.name, baseDir: spec.baseDir }));
+        try {
+          p.main.set(node.name, await type.create(node.params as never, { name: node.name, baseDir: spec.baseDir }));
+        } catch (err) {
+          await p.close();
+          throw new Error(rewardPath(node.name, describeError(err)));
+        }
       }
     }
     // Workers start now when some reward always needs them; for inline-only specs, on first need.

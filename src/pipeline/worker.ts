@@ -6,7 +6,8 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { describeError, errorOutcome } from "../core/outcome.ts";
-import type { RewardRegistry } from "../core/reward-type.ts";
+import type { RewardRegistry, RewardType } from "../core/reward-type.ts";
+import { rewardPath } from "./reward-path.ts";
 import type { Outcome, Reward, RewardContext, Sample } from "../core/types.ts";
 import { checkOutcomes } from "../core/validate-outcome.ts";
 import { IDLE, type FromWorker, type ToWorker, type WorkerInit } from "./worker-protocol.ts";
@@ -42,7 +43,7 @@ async function build(): Promise<Map<string, Reward>> {
   for (const node of init.rewards) {
     const type = registry.get(node.type);
     if (!type) throw new Error(`reward type "${node.type}" (reward ${node.name}) is not in the worker registry ${init.registryModule}`);
-    out.set(node.name, await type.create(node.params as never, { name: node.name, baseDir: init.baseDir }));
+    out.set(node.name, await createNamed(type, node));
   }
   return out;
 }
@@ -89,6 +90,15 @@ async function runTask(rewards: Map<string, Reward>, task: ToWorker): Promise<vo
   }
   Atomics.store(progress, 0, IDLE);
   post({ type: "done", id: task.id, from: flushedUpTo, outcomes: results });
+}
+
+/** Creates a reward; a failure names it as a spec path ("rewards.x.schema_file: no such file: ..."). */
+async function createNamed(type: RewardType, node: WorkerInit["rewards"][number]): Promise<Reward> {
+  try {
+    return await type.create(node.params as never, { name: node.name, baseDir: init.baseDir });
+  } catch (err) {
+    throw new Error(rewardPath(node.name, describeError(err)));
+  }
 }
 
 function cut(samples: Sample[], sizes: number[]): Sample[][] {

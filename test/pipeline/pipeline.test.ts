@@ -59,7 +59,11 @@ describe("pipeline crashes", () => {
   });
 
   it("a broken custom module is reported when compiling", async () => {
-    await assert.rejects(compile({ rewards: { m: { type: "custom", module: "missing.mjs" } } }, { baseDir: fixtures, workers: 1 }), /missing\.mjs.*not found/);
+    await assert.rejects(compile({ rewards: { m: { type: "custom", module: "missing.mjs" } } }, { baseDir: fixtures, workers: 1 }), /rewards\.m\.module: no such file: .*missing\.mjs/);
+    // A directory or a device is refused before import (a device would be read forever).
+    await assert.rejects(compile({ rewards: { m: { type: "custom", module: "." } } }, { baseDir: fixtures, workers: 1 }), /rewards\.m\.module: .* is a directory, expected a file/);
+    await assert.rejects(compile({ rewards: { m: { type: "custom", module: "/dev/zero", runs: "main" } } }, { baseDir: fixtures, workers: 1 }), /rewards\.m\.module: \/dev\/zero is not a regular file/);
+    await assert.rejects(compile({ rewards: { m: { type: "custom", module: "runaway.mjs", export: "nope" } } }, { baseDir: fixtures, workers: 1 }), /rewards\.m\.export: runaway\.mjs has no export "nope"/);
   });
 });
 

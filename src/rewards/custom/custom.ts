@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { z } from "zod";
+import { checkSpecFile } from "../../core/files.ts";
 import { notApplicable, ok } from "../../core/outcome.ts";
 import { defineRewardType } from "../../core/reward-type.ts";
 import type { Outcome, Reward, RewardContext, Sample } from "../../core/types.ts";
@@ -40,16 +41,22 @@ export const custom = defineRewardType({
   describe: (p) => `custom reward ${p.export} from ${p.module} (runs on ${p.runs})`,
   async create(p, env): Promise<Reward> {
     const path = isAbsolute(p.module) ? p.module : resolve(env.baseDir, p.module);
-    const mod = await importModule(path);
+    checkSpecFile(path, "module");
+    let mod: Record<string, unknown>;
+    try {
+      mod = await importModule(path);
+    } catch (err) {
+      throw new Error(`module: cannot load ${path}: ${(err as Error).message}`);
+    }
     const exported = pickExport(mod, p.export);
     if (exported === undefined) {
-      throw new Error(`${p.module} has no export "${p.export}" (exports: ${Object.keys(mod).join(", ") || "none"})`);
+      throw new Error(`export: ${p.module} has no export "${p.export}" (exports: ${Object.keys(mod).join(", ") || "none"})`);
     }
     if (typeof exported === "object" && exported !== null && typeof (exported as Reward).score === "function") {
       const r = exported as Reward;
       return { name: env.name, score: (b, c) => r.score(b, c), close: () => r.close?.() };
     }
-    if (typeof exported !== "function") throw new Error(`${p.module} export "${p.export}" is neither a function nor a reward object`);
+    if (typeof exported !== "function") throw new Error(`export: ${p.module} export "${p.export}" is neither a function nor a reward object`);
     const fn = exported as SampleFunction;
     return {
       name: env.name,
@@ -93,7 +100,7 @@ async function importModule(path: string): Promise<Record<string, unknown>> {
       const api = (await import("tsx/esm/api")) as { tsImport(specifier: string, parent: string): Promise<unknown> };
       return (await api.tsImport(url, import.meta.url)) as Record<string, unknown>;
     }
-    if (code === "ERR_MODULE_NOT_FOUND") throw new Error(`cannot load custom reward module ${path}: not found`);
+    if (code === "ERR_MODULE_NOT_FOUND") throw new Error(`not found (${(err as Error).message.split("\n")[0]})`);
     throw err;
   }
 }

@@ -1,8 +1,8 @@
-import { readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { createRequire } from "node:module";
 import type { Ajv, ValidateFunction } from "ajv";
 import { z } from "zod";
+import { readSpecJson } from "../../core/files.ts";
 import { invalidInput, ok } from "../../core/outcome.ts";
 import { stableStringify } from "../../core/hash.ts";
 import { defineRewardType } from "../../core/reward-type.ts";
@@ -92,7 +92,12 @@ export const jsonSchema = defineRewardType({
     if (p.schema) fixed = ajv.compile(p.schema);
     if (p.schema_file) {
       const path = isAbsolute(p.schema_file) ? p.schema_file : resolve(env.baseDir, p.schema_file);
-      fixed = ajv.compile(JSON.parse(readFileSync(path, "utf8")) as object);
+      const schema = readSpecJson(path, "schema_file");
+      try {
+        fixed = ajv.compile(schema as object);
+      } catch (err) {
+        throw new Error(`schema_file: ${path} is not a valid JSON Schema: ${(err as Error).message}`);
+      }
     }
     const perReference = new Map<string, ValidateFunction | string>();
     const validatorFor = (ref: unknown): ValidateFunction | string => {
@@ -103,6 +108,10 @@ export const jsonSchema = defineRewardType({
           v = ajv.compile(ref as object);
         } catch (err) {
           v = (err as Error).message;
+        } finally {
+          // Each row's schema is compiled on its own: dropped from ajv's registry at once, so two
+          // rows whose schemas share an $id do not collide, and ajv's cache does not grow per row.
+          ajv.removeSchema(ref as object);
         }
         if (perReference.size > 1000) perReference.clear();
         perReference.set(key, v);

@@ -1,7 +1,7 @@
-import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { z } from "zod";
+import { sqliteProblem } from "../../core/files.ts";
 import { errorOutcome, invalidInput, ok, timeout } from "../../core/outcome.ts";
 import { defineRewardType } from "../../core/reward-type.ts";
 import { completionText } from "../../core/text.ts";
@@ -87,7 +87,8 @@ export const sql = defineRewardType({
     const files = new Set<string>();
     const dbDir = p.db_dir === undefined ? env.baseDir : resolve(env.baseDir, p.db_dir);
     const defaultDb = p.db === undefined ? undefined : resolve(env.baseDir, p.db);
-    if (defaultDb !== undefined && !isFile(defaultDb)) throw new Error(`db: no such file: ${defaultDb}`);
+    const defaultProblem = defaultDb === undefined ? undefined : sqliteProblem(defaultDb);
+    if (defaultProblem !== undefined) throw new Error(`db: ${defaultProblem}: ${defaultDb}`);
     const pool = new SqlProcessPool({
       size: p.processes ?? Math.min(4, Math.max(2, availableParallelism())),
       memoryMb: p.max_memory_mb,
@@ -104,15 +105,12 @@ export const sql = defineRewardType({
     });
     // Spider's own preprocessing of both queries.
     const prep = (q: string) => (mode !== "spider" ? q : p.remove_distinct ? removeDistinct(joinSplitOperators(q)) : joinSplitOperators(q));
-    function isFile(path: string): boolean {
-      if (files.has(path)) return true;
-      try {
-        if (!statSync(path).isFile()) return false;
-      } catch {
-        return false;
-      }
-      files.add(path);
-      return true;
+    /** Why `path` cannot be queried (remembered once it can). */
+    function dbProblem(path: string): string | undefined {
+      if (files.has(path)) return undefined;
+      const problem = sqliteProblem(path);
+      if (problem === undefined) files.add(path);
+      return problem;
     }
 
     function reference(s: Sample): Reference | string {
@@ -195,7 +193,8 @@ export const sql = defineRewardType({
     async function one(s: Sample, signal: AbortSignal): Promise<Outcome> {
       const ref = reference(s);
       if (typeof ref === "string") return invalidInput(ref);
-      if (!isFile(ref.db)) return invalidInput(`${ref.field}: no such file: ${ref.db}`);
+      const problem = dbProblem(ref.db);
+      if (problem !== undefined) return invalidInput(`${ref.field}: ${problem}: ${ref.db}`);
       const found = extractSql(completionText(s), p.extract);
       const goldP = gold(ref.db, ref.sql);
       if (found === undefined) {

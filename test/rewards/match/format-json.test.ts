@@ -80,6 +80,26 @@ describe("json_schema", () => {
     assert.equal(c!.score, 0);
   });
 
+  it("rows whose reference schemas share an $id are each judged by their own schema", async () => {
+    const schema = (required: string) => ({ $id: "http://example.com/s", type: "object", required: [required] });
+    const out = await scoreWith(jsonSchema, { schema_from_reference: true }, [
+      { completion: '{"a": 1}', reference: schema("a") },
+      { completion: '{"b": 1}', reference: schema("b") },
+      { completion: '{"b": 1}', reference: schema("a") },
+    ]);
+    assert.deepEqual(out.map((o) => [o.status, o.score]), [["ok", 1], ["ok", 1], ["ok", 0]]);
+  });
+
+  it("a schema_file that is missing, a directory, a device or not JSON fails at start naming the field", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rs-json-"));
+    writeFileSync(join(dir, "bad.json"), "root:x:0:0");
+    const start = (file: string) => Promise.resolve().then(() => jsonSchema.create(jsonSchema.params.parse({ schema_file: file }), { name: "j", baseDir: dir }));
+    await assert.rejects(start("nope.json"), { message: `schema_file: no such file: ${join(dir, "nope.json")}` });
+    await assert.rejects(start("."), { message: `schema_file: ${dir} is a directory, expected a file` });
+    await assert.rejects(start("/dev/zero"), { message: "schema_file: /dev/zero is not a regular file" });
+    await assert.rejects(start("bad.json"), /^Error: schema_file: .*bad\.json is not valid JSON: /);
+  });
+
   it("rejects an invalid schema or two schema sources at validation", () => {
     const bad = jsonSchema.params.safeParse({ schema: { type: "nonsense" } });
     assert.equal(bad.success, false);

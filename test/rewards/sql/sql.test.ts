@@ -185,6 +185,19 @@ describe("sql reward: failures are typed", () => {
   it("a db param that does not exist fails at compile time", async () => {
     await assert.rejects(scoreSql({ db: "/nonexistent/x.sqlite" }, []), /db: no such file: \/nonexistent\/x\.sqlite/);
   });
+
+  it("a db that is a text file, a directory or a device is refused naming the field (param at start, reference per sample)", async () => {
+    await assert.rejects(scoreSql({ db: "/etc/hostname" }, []), /rewards\.\w+\.db: not a SQLite database: \/etc\/hostname/);
+    await assert.rejects(scoreSql({ db: "/dev/zero" }, []), /db: not a regular file: \/dev\/zero/);
+    const rs = await scoreSql({}, [
+      { completion: "SELECT 1", reference: { sql: "SELECT 1", db: "/etc/hostname" } },
+      { completion: "SELECT 1", reference: { sql: "SELECT 1", db: "/tmp" } },
+    ]);
+    assert.deepEqual(rs.map((r) => [r.status, r.reason]), [
+      ["invalid_input", "reference.db: not a SQLite database: /etc/hostname"],
+      ["invalid_input", "reference.db: a directory, not a SQLite database file: /tmp"],
+    ]);
+  });
 });
 
 describe("sql reward: databases and caching", () => {
