@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { LineCounter, parseDocument, isMap, isScalar, type Document, type Node as YamlNode } from "yaml";
 import { ValidationError, type Issue } from "../core/errors.ts";
 
@@ -67,11 +67,34 @@ function findNode(doc: Document, path: readonly PropertyKey[]): YamlNode | undef
 export async function loadSpecFile(path: string): Promise<SpecSource> {
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    text = await readBounded(path, MAX_SPEC_BYTES);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory, expected a spec file" : String(err);
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory, expected a spec file" : code === "EFBIG" ? (err as Error).message : String(err);
     throw new ValidationError([{ path: "", message: `cannot read spec: ${why}` }], path);
   }
   return parseSpecText(text, path);
+}
+
+/** Larger specs are refused: a device such as /dev/zero must not be read until memory runs out. */
+const MAX_SPEC_BYTES = 64 * 1024 * 1024;
+
+/** A file's text, refusing more than `max` bytes (works for pipes such as <(...) too). */
+async function readBounded(path: string, max: number): Promise<string> {
+  const fh = await open(path, "r");
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const buf = Buffer.allocUnsafe(1 << 20);
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      if (total > max) throw Object.assign(new Error(`larger than ${max / 2 ** 20} MB`), { code: "EFBIG" });
+      chunks.push(buf.subarray(0, bytesRead));
+    }
+    return Buffer.concat(chunks, total).toString("utf8");
+  } finally {
+    await fh.close();
+  }
 }

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { registry } from "../../src/rewards/index.ts";
 import { compileSpec, describeSpec } from "../../src/spec/compile.ts";
-import { parseSpecText } from "../../src/spec/load.ts";
+import { loadSpecFile, parseSpecText } from "../../src/spec/load.ts";
+import { ValidationError } from "../../src/core/errors.ts";
 import { compileText, issuesOf } from "./helpers.ts";
 
 describe("spec compile", () => {
@@ -91,6 +92,10 @@ describe("spec compile", () => {
     laughs.push("rewards:\n  x: {type: contains, values: *g}");
     assert.deepEqual(issuesOf(laughs.join("\n") + "\n"), ["spec.yaml: not valid YAML/JSON: too many aliases (an alias bomb?): at most 100 alias expansions"]);
     assert.match(issuesOf(`rewards:\n  a: {type: contains, values: ${"[".repeat(100_000)}${"]".repeat(100_000)}}\n`)[0]!, /^spec\.yaml:2:\d+: not valid YAML\/JSON: nested too deeply$/);
+  });
+
+  it("a spec path that is a device is refused after 64 MB instead of being read until memory runs out", async () => {
+    await assert.rejects(loadSpecFile("/dev/zero"), (e: Error) => e instanceof ValidationError && e.message === "/dev/zero: cannot read spec: larger than 64 MB");
   });
 
   it("reward names must be identifiers; weights and a formula do not mix", () => {
