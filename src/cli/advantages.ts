@@ -110,7 +110,13 @@ async function readParquetRows(path: string): Promise<ReadRows> {
     throw new UsageError(`input file ${path}: ${(err as Error).message}`);
   }
   const rows: ScoredRow[] = [];
-  for await (const { row } of file.read(0)) {
+  const bad: ReadRows["bad"] = [];
+  for await (const { row, index, error } of file.read(0)) {
+    if (error !== undefined) {
+      bad.push({ line: index + 1, index: rows.length, reason: `row ${index + 1}: ${error}` });
+      rows.push({ id: `row ${index + 1}`, score: null, status: "invalid_input", reason: bad[bad.length - 1]!.reason });
+      continue;
+    }
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(row)) {
       if (v === null || v === undefined) continue;
@@ -118,7 +124,7 @@ async function readParquetRows(path: string): Promise<ReadRows> {
     }
     rows.push(out as ScoredRow);
   }
-  return { rows, bad: [] };
+  return { rows, bad };
 }
 
 /**

@@ -10,7 +10,9 @@ import { fileWriter, ParquetWriter, schemaFromColumnData } from "hyparquet-write
 /** Rows decoded per read: bounds memory inside a large row group (pyarrow writes up to 1M rows in one). */
 const SLICE_ROWS = 20_000;
 
-export type ParquetInput = { rows: number; read(skip: number): AsyncGenerator<{ row: Record<string, unknown>; index: number }> };
+/** One row, or — when its slice of the file cannot be decoded (a corrupt page) — why not. */
+export type ParquetRow = { row: Record<string, unknown>; index: number; error?: undefined } | { row?: undefined; index: number; error: string };
+export type ParquetInput = { rows: number; read(skip: number): AsyncGenerator<ParquetRow> };
 
 /** Opens a Parquet file: its row count now, its rows (as plain JSON-able objects) on demand. */
 export async function openParquet(path: string): Promise<ParquetInput> {
@@ -27,7 +29,15 @@ export async function openParquet(path: string): Promise<ParquetInput> {
     async *read(skip: number) {
       for (let start = skip; start < rows; start += SLICE_ROWS) {
         const end = Math.min(rows, start + SLICE_ROWS);
-        const chunk = (await parquetReadObjects({ file, metadata, compressors, rowStart: start, rowEnd: end })) as Record<string, unknown>[];
+        let chunk: Record<string, unknown>[];
+        try {
+          chunk = (await parquetReadObjects({ file, metadata, compressors, rowStart: start, rowEnd: end })) as Record<string, unknown>[];
+        } catch (err) {
+          // A corrupt page loses its own slice of rows (each reported), not the rest of the file.
+          const why = `cannot decode this part of the Parquet file (rows ${start + 1}-${end}): ${(err as Error).message}`;
+          for (let i = start; i < end; i++) yield { index: i, error: why };
+          continue;
+        }
         for (let k = 0; k < chunk.length; k++) yield { row: plain(chunk[k]) as Record<string, unknown>, index: start + k };
       }
     },
@@ -42,7 +52,11 @@ export function plain(v: unknown): unknown {
   if (v instanceof Uint8Array) return Buffer.from(v).toString("base64");
   if (Array.isArray(v)) return v.map(plain);
   const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) out[k] = plain(x);
+  for (const [k, x] of Object.entries(v)) {
+    // A column or struct field named "__proto__" stays a field (assignment would set the prototype).
+    if (k === "__proto__") Object.defineProperty(out, k, { value: plain(x), enumerable: true, writable: true, configurable: true });
+    else out[k] = plain(x);
+  }
   return out;
 }
 

@@ -74,8 +74,8 @@ export async function parquetSource(path: string): Promise<RowSource> {
     format: "parquet",
     total: file.rows,
     async *rows(skip, lastSkipped) {
-      for await (const { row, index } of file.read(Math.max(0, skip - 1))) {
-        const r: InputRow = { value: row, lineNo: index + 1, where: `row ${index + 1}`, position: index + 1 };
+      for await (const { row, index, error } of file.read(Math.max(0, skip - 1))) {
+        const r: InputRow = { value: row, error, lineNo: index + 1, where: `row ${index + 1}`, position: index + 1 };
         if (index < skip) {
           lastSkipped?.(r);
           continue;

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { parquetMetadata } from "hyparquet";
 import { parquetWriteBuffer } from "hyparquet-writer";
 import { openParquet } from "../../src/io/parquet.ts";
 import { cli } from "./run-cli.ts";
@@ -65,7 +66,7 @@ describe("score with Parquet", () => {
     const f = await openParquet(out);
     assert.equal(f.rows, 4);
     const rows = [];
-    for await (const { row } of f.read(0)) rows.push(row);
+    for await (const { row, error } of f.read(0)) rows.push(row ?? assert.fail(error));
     assert.deepEqual(rows.map((x) => [x.id, x.score, x.status, x.correct_score, x.correct_status]), [["0", 0, "ok", 0, "ok"], ["1", 1, "ok", 1, "ok"], ["2", 0, "ok", 0, "ok"], ["3", 1, "ok", 1, "ok"]]);
     assert.deepEqual(JSON.parse(String(rows[1]!.components)), { correct: { score: 1, status: "ok" } });
     assert.equal(JSON.parse(String(rows[1]!.input)).reward_model.ground_truth, "1");
@@ -104,6 +105,28 @@ describe("score with Parquet", () => {
     const ids = readFileSync(out, "utf8").trim().split("\n").map((l) => (JSON.parse(l) as { id: string }).id);
     assert.equal(ids.length, n);
     assert.ok(ids.every((id, i) => id === String(i)), "every row once, in order");
+  });
+
+  it("a corrupt page costs only its own slice of rows (each an invalid_input row saying why); the rest of the file is scored", async () => {
+    const dir = tmp();
+    const path = join(dir, "corrupt.parquet");
+    verlParquet(path, 45_000, 10_000);
+    const bytes = readFileSync(path);
+    // Garble the page header of the responses column in row group 3 (rows 20001-30000).
+    const meta = parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+    const at = Number(meta.row_groups[2]!.columns[1]!.meta_data!.data_page_offset);
+    for (let i = at; i < at + 16; i++) bytes[i] = 0xff;
+    writeFileSync(path, bytes);
+    const r = cli(["score", path, "-s", spec(dir), "-q", "-o", join(dir, "out.jsonl")]);
+    assert.equal(r.code, 1, r.stderr);
+    const rows = readFileSync(join(dir, "out.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { id: string; status: string; reason?: string });
+    assert.equal(rows.length, 45_000);
+    const bad = rows.filter((x) => x.status === "invalid_input");
+    // The reader decodes 20,000-row slices: the slice holding the bad page (rows 20001-40000) is lost, the others are scored.
+    assert.equal(bad.length, 20_000);
+    assert.deepEqual([bad[0]!.id, bad.at(-1)!.id], ["20001", "40000"]);
+    assert.match(bad[0]!.reason!, /^row 20001: cannot decode this part of the Parquet file \(rows 20001-40000\): /);
+    assert.deepEqual([rows[19_999]!.id, rows[40_000]!.id], ["19999", "40000"]);
   });
 
   it("bad formats and impossible combinations are refused, naming the flag or file", () => {
