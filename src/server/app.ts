@@ -14,7 +14,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Fastify, { LogController, type FastifyInstance } from "fastify";
 import { bearerAuth, isLoopback, redactUrl } from "./auth.ts";
-import { NdjsonBody } from "./check.ts";
+import { NdjsonBody, protoKeyPath } from "./check.ts";
 import { DEFAULT_OPTIONS, type ServerContext, type ServerOptions } from "./context.ts";
 import { errorHandler, HttpError, notFoundHandler } from "./errors.ts";
 import { GraderEngine } from "./graders/engine.ts";
@@ -148,6 +148,9 @@ export async function createServer(partial: Partial<ServerOptions> & { spec: str
 
   // Our own JSON parser, for messages that say where the JSON broke (fastify's drops the reason).
   app.removeContentTypeParser("application/json");
+  // No route reads plain text: a JSON body sent as text/plain gets the 415 saying what to send,
+  // not "expected a JSON object, got string".
+  app.removeContentTypeParser("text/plain");
   app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
     const text = body as string;
     if (text.length === 0) return done(new HttpError(400, "empty body: expected a JSON object", "body", "invalid_json"), undefined);
@@ -157,8 +160,10 @@ export async function createServer(partial: Partial<ServerOptions> & { spec: str
     } catch (err) {
       return done(new HttpError(400, `not valid JSON: ${(err as Error).message}`, "body", "invalid_json"), undefined);
     }
-    // A "__proto__" key would become a prototype if any code downstream merged this object.
-    if (text.includes('"__proto__"')) return done(new HttpError(400, 'the key "__proto__" is not allowed', "body", "invalid_json"), undefined);
+    // A "__proto__" key would become a prototype if any code downstream merged this object; the
+    // text test only spares the walk (the string "__proto__" as a value is fine).
+    const proto = text.includes('"__proto__"') ? protoKeyPath(value) : undefined;
+    if (proto !== undefined) return done(new HttpError(400, 'the key "__proto__" is not allowed', proto.replace(/^body\.?/, "") || "body", "invalid_json"), undefined);
     done(null, value);
   });
   app.addContentTypeParser("application/x-ndjson", (_req, payload, done) => done(null, new NdjsonBody(payload)));

@@ -13,6 +13,30 @@ export class NdjsonBody {
   constructor(readonly stream: NodeJS.ReadableStream) {}
 }
 
+/**
+ * The path of the first own "__proto__" key in a parsed JSON value (`samples[2].meta.__proto__`),
+ * or undefined. Such a key would become a prototype if any code downstream merged the object.
+ * Explicit stack: a hostile body may nest deeper than the call stack.
+ */
+export function protoKeyPath(value: unknown, root = "body"): string | undefined {
+  const stack: [unknown, string][] = [[value, root]];
+  while (stack.length > 0) {
+    const [v, path] = stack.pop()!;
+    if (v === null || typeof v !== "object") continue;
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) if (v[i] !== null && typeof v[i] === "object") stack.push([v[i], `${path}[${i}]`]);
+      continue;
+    }
+    if (Object.hasOwn(v, "__proto__")) return `${path}.__proto__`;
+    const entries = Object.entries(v);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [k, c] = entries[i]!;
+      if (c !== null && typeof c === "object") stack.push([c, `${path}.${k}`]);
+    }
+  }
+  return undefined;
+}
+
 export function isObject(x: unknown): x is Json {
   return x !== null && typeof x === "object" && !Array.isArray(x);
 }

@@ -99,6 +99,18 @@ describe("bad requests get a 4xx naming the field", () => {
       assert.equal(r.status, 415);
       assert.equal(r.body.error.param, "content-type");
     });
+    it(`${path}: JSON sent as text/plain is a 415 saying what to send`, async () => {
+      const r = await call(f.url, path, "{}", { "content-type": "text/plain" });
+      assert.equal(r.status, 415);
+      assert.equal(r.body.error.param, "content-type");
+      assert.match(r.body.error.message, /send application\/json/);
+    });
+    it(`${path}: a "__proto__" key is a 400 naming where it is`, async () => {
+      const r = await rawJson(f.url, path, '{"a": [{"b": 1}, {"c": {"__proto__": {"x": 1}}}]}');
+      assert.equal(r.status, 400);
+      assert.equal(r.body.error.param, "a[1].c.__proto__");
+      assert.equal(r.body.error.message, 'a[1].c.__proto__: the key "__proto__" is not allowed');
+    });
     it(`${path}: a body over the limit is a 413`, async () => {
       const r = await call(small.url, path, { pad: "x".repeat(4096) }, { authorization: "Bearer s3cret" });
       assert.equal(r.status, 413);

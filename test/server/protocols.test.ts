@@ -98,6 +98,17 @@ describe("POST /v1/score (native)", () => {
     assert.equal(lines[0].score, 1.5);
     assert.deepEqual(lines[3].usage.invalid_input, 1);
   });
+
+  it("a sample with a __proto__ key is one invalid_input result naming it (NDJSON); the string \"__proto__\" as a value is just text", async () => {
+    const body = [JSON.stringify(A), '{"id": "p", "completion": "x", "meta": {"__proto__": {"a": 1}}}', JSON.stringify(B)].join("\n");
+    const r = await call(f.url, "/v1/score?spec=gsm8k", body, { "content-type": "application/x-ndjson" });
+    const lines = r.text.trim().split("\n").map((l) => JSON.parse(l));
+    assert.deepEqual(lines.map((l) => [l.id ?? "done", l.status ?? "done"]), [["a", "ok"], ["2", "invalid_input"], ["b", "ok"], ["done", "done"]]);
+    assert.equal(lines[1].reason, 'line 2: meta.__proto__: the key "__proto__" is not allowed');
+    const v = await call(f.url, "/v1/score", { spec: "gsm8k", samples: [{ id: "v", completion: "__proto__", reference: ["__proto__"] }, A] });
+    assert.equal(v.status, 200, v.text);
+    assert.deepEqual(v.body.results.map((x: { id: string }) => x.id), ["v", "a"]);
+  });
 });
 
 describe("POST /get_reward (OpenRLHF)", () => {

@@ -16,7 +16,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Sample } from "../../core/types.ts";
 import { resultRow } from "../../io/output.ts";
 import type { ScoredSample } from "../../pipeline/pipeline.ts";
-import { NdjsonBody, objectBody, optBool, optNumber, optString, queryString, reqArray } from "../check.ts";
+import { NdjsonBody, objectBody, optBool, optNumber, optString, protoKeyPath, queryString, reqArray } from "../check.ts";
 import { account, respond, scoreOnSpec, usageOf, type ServerContext } from "../context.ts";
 import { HttpError, toHttpError } from "../errors.ts";
 import type { SpecVersion } from "../specs.ts";
@@ -70,13 +70,17 @@ async function* ndjsonSource(stream: NodeJS.ReadableStream, maxLine: number, rew
   const parseLine = (text: string): Item | undefined => {
     lineNo++;
     if (text.trim() === "") return undefined;
+    let reason: string;
     try {
-      return { sample: JSON.parse(text) as Sample };
+      const sample = JSON.parse(text) as Sample;
+      const proto = text.includes('"__proto__"') ? protoKeyPath(sample, "sample") : undefined;
+      if (proto === undefined) return { sample };
+      reason = `line ${lineNo}: ${proto.replace(/^sample\./, "")}: the key "__proto__" is not allowed`;
     } catch (err) {
-      const reason = `line ${lineNo}: not valid JSON (${(err as Error).message})`;
-      const o = { score: null, status: "invalid_input" as const, reason };
-      return { bad: { id: String(lineNo), score: null, status: "invalid_input", reason, components: Object.fromEntries(rewardNames().map((n) => [n, o])) } };
+      reason = `line ${lineNo}: not valid JSON (${(err as Error).message})`;
     }
+    const o = { score: null, status: "invalid_input" as const, reason };
+    return { bad: { id: String(lineNo), score: null, status: "invalid_input", reason, components: Object.fromEntries(rewardNames().map((n) => [n, o])) } };
   };
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     buf += decoder.decode(chunk, { stream: true });
