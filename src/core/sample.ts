@@ -36,7 +36,7 @@ export function sampleProblem(x: unknown): string | undefined {
 export const MAX_DEPTH = 200;
 
 /** Whether `v` nests objects/arrays more than MAX_DEPTH levels (an explicit stack: no recursion). */
-function tooDeep(v: unknown): boolean {
+export function tooDeep(v: unknown): boolean {
   if (v === null || typeof v !== "object") return false;
   const stack: [unknown, number][] = [[v, 1]];
   while (stack.length > 0) {

@@ -3,7 +3,7 @@
  * than a schema library: the protocols here have a few loose fields each, unknown keys must be
  * kept (NeMo Gym echoes the request), and the hot path (a batch of 256) must stay cheap.
  */
-import { typeOf } from "../core/sample.ts";
+import { MAX_DEPTH, typeOf } from "../core/sample.ts";
 import { badRequest, HttpError } from "./errors.ts";
 
 export type Json = Record<string, unknown>;
@@ -35,6 +35,29 @@ export function protoKeyPath(value: unknown, root = "body"): string | undefined 
     }
   }
   return undefined;
+}
+
+/**
+ * The path at which a value nests more than `max` objects/lists deep, or undefined. For routes
+ * whose whole body is one sample (graders, /verify): their bodies are echoed, hashed and
+ * templated by recursive code, and one hostile body must be a 400, not a stack overflow (500).
+ */
+export function tooDeepPath(value: unknown, root: string, max = MAX_DEPTH): string | undefined {
+  const stack: [unknown, string, number][] = [[value, root, 1]];
+  while (stack.length > 0) {
+    const [v, path, depth] = stack.pop()!;
+    if (v === null || typeof v !== "object") continue;
+    if (depth > max) return path;
+    if (Array.isArray(v)) v.forEach((c, i) => c !== null && typeof c === "object" && stack.push([c, `${path}[${i}]`, depth + 1]));
+    else for (const [k, c] of Object.entries(v)) if (c !== null && typeof c === "object") stack.push([c, path ? `${path}.${k}` : k, depth + 1]);
+  }
+  return undefined;
+}
+
+/** A 400 when a one-sample body nests more than MAX_DEPTH levels, naming where. */
+export function checkDepth(value: unknown, root: string): void {
+  const at = tooDeepPath(value, root);
+  if (at !== undefined) throw badRequest(root, `nested more than ${MAX_DEPTH} levels deep (at ${at.length > 80 ? `${at.slice(0, 80)}…` : at})`);
 }
 
 export function isObject(x: unknown): x is Json {

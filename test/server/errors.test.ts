@@ -133,6 +133,24 @@ describe("bad requests get a 4xx naming the field", () => {
     });
   }
 
+  it("a one-sample body nested 50,000 deep (graders, /verify) is a 400 naming the field, not a stack overflow", async () => {
+    // Built as text: the test's own JSON.stringify would overflow on such an object.
+    const deep = '{"a":'.repeat(50_000) + "1" + "}".repeat(50_000);
+    const scJson = JSON.stringify(sc);
+    const cases: [string, string, string][] = [
+      [GRADER, `{"grader": ${scJson}, "model_sample": "x", "item": ${deep}}`, "item"],
+      [GRADER, `{"grader": ${scJson.slice(0, -1)}, "extra": ${deep}}, "model_sample": "x"}`, "grader"],
+      [VALIDATE, `{"grader": ${scJson.slice(0, -1)}, "extra": ${deep}}}`, "grader"],
+      ["/verify", `{"responses_create_params": {"input": "q"}, "response": {"output": []}, "ground_truth": ${deep}}`, "ground_truth"],
+    ];
+    for (const [path, text, param] of cases) {
+      const r = await rawJson(f.url, path, text);
+      assert.equal(r.status, 400, `${path} ${param}: ${r.text}`);
+      assert.equal(r.body.error.param, param);
+      assert.match(r.body.error.message, new RegExp(`^${param}: nested more than 200 levels deep \\(at ${param}\\.`));
+    }
+  });
+
   it("GET routes need the token too, except /health", async () => {
     assert.equal((await call(small.url, "/v1/specs")).status, 401);
     assert.equal((await call(small.url, "/metrics")).status, 401);

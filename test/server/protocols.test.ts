@@ -265,6 +265,13 @@ describe("POST /v1/fine_tuning/alpha/graders/run and /validate (OpenAI graders)"
     const notJson = await run(check("eq", "{{sample.output_json.a}}", "1"), "not json");
     assert.equal(notJson.body.metadata.errors.sample_parse_error, true);
     assert.equal(notJson.body.reward, 0);
+    // The whole output_json of a sample that is not JSON is missing too, not the text "null".
+    const whole = await run(check("eq", "{{sample.output_json}}", "null"), "not json");
+    assert.deepEqual([whole.body.reward, whole.body.metadata.errors.sample_parse_error], [0, true]);
+    // JSON nested deeper than 200 levels is not parsed (stringifying it would overflow the stack).
+    const deep = await run(check("eq", "{{sample.output_json}}", "x"), "[".repeat(50_000) + "]".repeat(50_000));
+    assert.equal(deep.status, 200, deep.text);
+    assert.deepEqual([deep.body.reward, deep.body.metadata.errors.sample_parse_error], [0, true]);
   });
 
   it("python: grade(sample, item) in the sandbox; an exception scores 0 with python_grader_runtime_error", { skip: !SANDBOX.ok && `no sandbox here: ${"reason" in SANDBOX ? SANDBOX.reason : ""}` }, async () => {

@@ -169,7 +169,8 @@ export class GraderEngine {
       }
       case "python": {
         const left = ctx.deadlineAt - Date.now();
-        const r = await this.python.run(g.source, ns.sample, ns.item, left, ctx.signal);
+        // Python sees output_json None for a sample that is not JSON, as OpenAI's graders do.
+        const r = await this.python.run(g.source, { ...ns.sample, output_json: ns.sample.output_json ?? null }, ns.item, left, ctx.signal);
         if (r.ok) return r.reward;
         if (r.kind === "runtime") {
           errors.python_grader_runtime_error = true;

@@ -5,6 +5,8 @@
  * `sample` (the model output). A string value is inserted as is; anything else as JSON.
  */
 
+import { MAX_DEPTH, tooDeep } from "../../core/sample.ts";
+
 export type PathStep = string | number;
 export type Placeholder = { start: number; end: number; namespace: "item" | "sample"; path: PathStep[]; source: string };
 export type Template = { text: string; parts: (string | Placeholder)[] };
@@ -95,10 +97,17 @@ export function lookup(root: unknown, path: readonly PathStep[]): unknown {
 
 /** The `sample` namespace for a model output given as text. */
 export function sampleNamespace(modelSample: string): { sample: Record<string, unknown>; jsonError?: string } {
-  let outputJson: unknown = null;
+  // Undefined when the sample is not JSON: {{sample.output_json}} itself is then missing (a
+  // sample_parse_error), not the text "null".
+  let outputJson: unknown;
   let jsonError: string | undefined;
   try {
     outputJson = JSON.parse(modelSample);
+    // Templates stringify what they insert: a hostile nesting depth would overflow the stack.
+    if (tooDeep(outputJson)) {
+      outputJson = undefined;
+      jsonError = `nested more than ${MAX_DEPTH} levels deep`;
+    }
   } catch (err) {
     jsonError = (err as Error).message;
   }

@@ -14,12 +14,13 @@
  */
 import type { FastifyInstance } from "fastify";
 import { verifyToSample } from "../adapters/nemo.ts";
-import { objectBody, queryString } from "../check.ts";
+import { checkDepth, objectBody, queryString } from "../check.ts";
 import { respond, scoreOnSpec, type ServerContext } from "../context.ts";
 
 export function nemoGymRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.post("/verify", { config: { scoring: true } }, async (req, reply) => {
     const body = objectBody(req.body);
+    for (const [k, v] of Object.entries(body)) checkDepth(v, k);
     const spec = queryString(req.query, "spec");
     const name = ctx.specs.resolveName(spec, "?spec");
     const current = ctx.specs.versions().find((v) => v.name === name && !v.retired);

@@ -13,7 +13,7 @@
 import type { FastifyInstance } from "fastify";
 import { typeOf } from "../../core/sample.ts";
 import type { Outcome } from "../../core/types.ts";
-import { isObject, objectBody } from "../check.ts";
+import { checkDepth, isObject, objectBody } from "../check.ts";
 import { respond, type ServerContext } from "../context.ts";
 import { badRequest } from "../errors.ts";
 import { outcomeOf } from "../graders/engine.ts";
@@ -25,6 +25,7 @@ export function openaiGraderRoutes(app: FastifyInstance, ctx: ServerContext): vo
   app.post("/v1/fine_tuning/alpha/graders/validate", async (req) => {
     const body = objectBody(req.body);
     for (const k of Object.keys(body)) if (k !== "grader") throw badRequest(k, "unknown parameter (known: grader)", "unknown_parameter");
+    checkDepth(body.grader, "grader");
     ctx.graders.validate(body.grader);
     return { grader: body.grader };
   });
@@ -32,6 +33,7 @@ export function openaiGraderRoutes(app: FastifyInstance, ctx: ServerContext): vo
   app.post("/v1/fine_tuning/alpha/graders/run", { config: { scoring: true } }, async (req, reply) => {
     const body = objectBody(req.body);
     for (const k of Object.keys(body)) if (!RUN_KEYS.includes(k)) throw badRequest(k, `unknown parameter (known: ${RUN_KEYS.join(", ")})`, "unknown_parameter");
+    for (const k of ["grader", "item", "reference_answer"]) checkDepth(body[k], k);
     const { grader, hash } = ctx.graders.validate(body.grader);
     ctx.graders.assertRunnable(grader);
     const sample = body.model_sample;
