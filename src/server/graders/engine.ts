@@ -128,9 +128,14 @@ export class GraderEngine {
     const { ns, errors } = ctx;
     const render = (t: Template): string | undefined => {
       const r = renderTemplate(t, ns);
+      // A template reading output_json of a sample that is not JSON fails, even {{sample.output_json}}
+      // itself (which would otherwise render the text "null").
+      if (r.usesOutputJson && ctx.jsonFailed) {
+        errors.sample_parse_error = true;
+        return undefined;
+      }
       if (r.missing.length > 0) {
-        if (r.usesOutputJson && ctx.jsonFailed) errors.sample_parse_error = true;
-        else errors.invalid_variable_error = true;
+        errors.invalid_variable_error = true;
         return undefined;
       }
       if (r.text.length > MAX_TEXT) {
@@ -169,8 +174,7 @@ export class GraderEngine {
       }
       case "python": {
         const left = ctx.deadlineAt - Date.now();
-        // Python sees output_json None for a sample that is not JSON, as OpenAI's graders do.
-        const r = await this.python.run(g.source, { ...ns.sample, output_json: ns.sample.output_json ?? null }, ns.item, left, ctx.signal);
+        const r = await this.python.run(g.source, ns.sample, ns.item, left, ctx.signal);
         if (r.ok) return r.reward;
         if (r.kind === "runtime") {
           errors.python_grader_runtime_error = true;

@@ -97,15 +97,13 @@ export function lookup(root: unknown, path: readonly PathStep[]): unknown {
 
 /** The `sample` namespace for a model output given as text. */
 export function sampleNamespace(modelSample: string): { sample: Record<string, unknown>; jsonError?: string } {
-  // Undefined when the sample is not JSON: {{sample.output_json}} itself is then missing (a
-  // sample_parse_error), not the text "null".
-  let outputJson: unknown;
+  let outputJson: unknown = null;
   let jsonError: string | undefined;
   try {
     outputJson = JSON.parse(modelSample);
     // Templates stringify what they insert: a hostile nesting depth would overflow the stack.
     if (tooDeep(outputJson)) {
-      outputJson = undefined;
+      outputJson = null;
       jsonError = `nested more than ${MAX_DEPTH} levels deep`;
     }
   } catch (err) {
