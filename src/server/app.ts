@@ -56,6 +56,9 @@ export async function createServer(partial: Partial<ServerOptions> & { spec: str
     logger: logStream ? { level: options.logLevel, stream: logStream } : false,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.maxBodyBytes,
+    // A request (headers and body) must arrive within 5 minutes, as Node's own default (fastify
+    // turns it off): a trickled body cannot keep its connection and buffer forever.
+    requestTimeout: 300_000,
     requestIdHeader: "x-request-id",
     return503OnClosing: true,
   });
@@ -143,7 +146,15 @@ export async function createServer(partial: Partial<ServerOptions> & { spec: str
       else req.log.info(line, "request");
     });
     auth?.(req);
-    if (req.routeOptions.config?.scoring) req.ticket = ctx.admission.enter();
+    if (req.routeOptions.config?.scoring) ctx.admission.check();
+  });
+  // The slot itself is taken once the body is in (an NDJSON body: once it starts streaming), so
+  // clients that send headers and then trickle a body (slowloris) cannot hold every slot.
+  app.addHook("preHandler", async (req, reply) => {
+    if (!req.routeOptions.config?.scoring) return;
+    req.ticket = ctx.admission.enter();
+    // Closed already (the client left while its body was parsed): the close handler has run.
+    if (reply.raw.closed) req.ticket.end();
   });
 
   // Our own JSON parser, for messages that say where the JSON broke (fastify's drops the reason).

@@ -58,8 +58,14 @@ export class Admission {
     return new HttpError(429, `the server is at its limit of ${what}; retry after ${s} s`, null, "rate_limited", { "Retry-After": s });
   }
 
-  enter(): Ticket {
+  /** A 429 now if every slot is taken (before the body is read: a flood is refused cheaply). */
+  check(): void {
     if (this.inflight >= this.options.maxRequests) throw this.busy(`${this.options.maxRequests} scoring requests in flight (--max-concurrent)`);
+  }
+
+  /** Takes a slot (once the body has arrived: a client trickling its body must not hold one). */
+  enter(): Ticket {
+    this.check();
     this.inflight++;
     return new Ticket(this);
   }

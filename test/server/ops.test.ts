@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { connect } from "node:net";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { isLoopback } from "../../src/server/auth.ts";
@@ -45,6 +46,27 @@ describe("limits", () => {
       assert.equal((await first).status, 200);
       assert.equal((await call(f.url, "/v1/score", one())).status, 200);
     } finally {
+      await f.close();
+    }
+  });
+
+  it("clients that send headers and then trickle their body (slowloris) hold no scoring slot", async () => {
+    const f = await startFixture({ maxConcurrent: 1 });
+    const port = Number(new URL(f.url).port);
+    const slow = Array.from({ length: 3 }, () => {
+      const s = connect(port, "127.0.0.1", () => s.write('POST /v1/score HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"samples": ['));
+      s.on("error", () => {});
+      return s;
+    });
+    try {
+      await Promise.all(slow.map((s) => new Promise((r) => (s.connecting ? s.once("connect", r) : r(undefined)))));
+      await sleep(100);
+      const r = await call(f.url, "/v1/score", { spec: "gsm8k", samples: [{ id: "a", completion: "#### 4", reference: "4" }] });
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.body.results[0].score, 1.5);
+      assert.equal((await call(f.url, "/health")).body.in_flight.requests, 0);
+    } finally {
+      for (const s of slow) s.destroy();
       await f.close();
     }
   });
