@@ -10,6 +10,7 @@
  * console.log(server.url);                  // http://127.0.0.1:PORT
  * await server.close();
  */
+import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Fastify, { LogController, type FastifyInstance } from "fastify";
@@ -18,7 +19,7 @@ import { NdjsonBody, protoKeyPath } from "./check.ts";
 import { DEFAULT_OPTIONS, type ServerContext, type ServerOptions } from "./context.ts";
 import { errorHandler, HttpError, notFoundHandler } from "./errors.ts";
 import { GraderEngine } from "./graders/engine.ts";
-import { IdempotencyStore } from "./idempotency.ts";
+import { IDEMPOTENCY_HEADERS, IdempotencyStore } from "./idempotency.ts";
 import { Admission } from "./limits.ts";
 import { BufferedLog } from "./logging.ts";
 import { serverMetrics } from "./metrics.ts";
@@ -162,8 +163,10 @@ export async function createServer(partial: Partial<ServerOptions> & { spec: str
   // No route reads plain text: a JSON body sent as text/plain gets the 415 saying what to send,
   // not "expected a JSON object, got string".
   app.removeContentTypeParser("text/plain");
-  app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (req, body, done) => {
     const text = body as string;
+    // An idempotent request is recognised by its body text (only hashed when a key is sent).
+    if (IDEMPOTENCY_HEADERS.some((h) => req.headers[h] !== undefined)) req.rs.bodyHash = createHash("sha256").update(text).digest("base64");
     if (text.length === 0) return done(new HttpError(400, "empty body: expected a JSON object", "body", "invalid_json"), undefined);
     let value: unknown;
     try {
@@ -218,5 +221,5 @@ export async function createServer(partial: Partial<ServerOptions> & { spec: str
   return { app, ctx, url, close };
 }
 
-type FastifyRequestRs = { samples?: number; spec?: string; hash?: string; replayed?: boolean };
+type FastifyRequestRs = { samples?: number; spec?: string; hash?: string; replayed?: boolean; bodyHash?: string };
 

@@ -65,7 +65,7 @@ declare module "fastify" {
     /** The admission slot of a scoring request. */
     ticket?: Ticket;
     /** For the log line: samples in the request, the spec and version it ran on. */
-    rs: { samples?: number; spec?: string; hash?: string; replayed?: boolean };
+    rs: { samples?: number; spec?: string; hash?: string; replayed?: boolean; bodyHash?: string };
   }
   interface FastifyContextConfig {
     /** Counts against the concurrency limit and gets a deadline. */
@@ -149,7 +149,9 @@ export async function respond<T>(ctx: ServerContext, req: FastifyRequest, reply:
   const key = idempotencyKey(req.headers, route);
   let promise: Promise<T>;
   if (key !== undefined) {
-    const r = ctx.idempotency.run(key, req.body, weight, work);
+    // The body's text as received (hashed by the JSON parser): re-serializing the parsed body
+    // could overflow the stack on a hostile nesting depth.
+    const r = ctx.idempotency.run(key, req.rs.bodyHash ?? req.body, weight, work);
     promise = r.promise;
     if (r.replayed) {
       req.rs.replayed = true;

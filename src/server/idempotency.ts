@@ -95,5 +95,12 @@ export function idempotencyKey(headers: Record<string, string | string[] | undef
 }
 
 function fingerprintOf(body: unknown): string {
-  return createHash("sha256").update(typeof body === "string" ? body : JSON.stringify(body) ?? "").digest("base64");
+  let text: string;
+  try {
+    text = typeof body === "string" ? body : (JSON.stringify(body) ?? "");
+  } catch {
+    // Not serializable (too deep, circular): unique, so it can never be replayed by mistake.
+    text = `\u0000${Math.random()}`;
+  }
+  return createHash("sha256").update(text).digest("base64");
 }

@@ -140,6 +140,21 @@ describe("deadlines and idempotency keys", () => {
       await f.close();
     }
   });
+
+  it("a keyed request whose body nests 50,000 deep is scored (its row invalid_input) and replayed, not a 500", async () => {
+    const f = await startFixture();
+    try {
+      const text = `{"spec": "gsm8k", "samples": [{"id": "d", "completion": "#### 4", "reference": ${"[".repeat(50_000)}${"]".repeat(50_000)}}]}`;
+      const first = await call(f.url, "/v1/score", text, { "content-type": "application/json", "idempotency-key": "deep" });
+      assert.equal(first.status, 200, first.text);
+      assert.equal(first.body.results[0].reason, "reference: nested more than 200 levels deep");
+      const again = await call(f.url, "/v1/score", text, { "content-type": "application/json", "idempotency-key": "deep" });
+      assert.equal(again.headers.get("idempotent-replayed"), "true");
+      assert.deepEqual(again.body.results, first.body.results);
+    } finally {
+      await f.close();
+    }
+  });
 });
 
 describe("hot reload", () => {
